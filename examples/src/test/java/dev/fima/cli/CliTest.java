@@ -1,0 +1,128 @@
+package dev.fima.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.Binding;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CliTest {
+
+  /** Runs the command line and returns exit code, standard output and error output. */
+  private static Result run(String... args) {
+    CommandLine cli = FimaCli.newCommandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private record Result(int code, String out, String err) {}
+
+  @Test
+  void helpListsEverySubcommand() {
+    Result r = run("--help");
+    assertEquals(0, r.code());
+    for (String cmd :
+        List.of(
+            "demo",
+            "synth",
+            "pretrain",
+            "linear-probe",
+            "finetune",
+            "test",
+            "retrieve",
+            "export",
+            "info")) {
+      assertTrue(r.out().contains("  " + cmd + " "), "missing " + cmd + " in\n" + r.out());
+    }
+  }
+
+  @Test
+  void everySubcommandHasHelp() {
+    for (String cmd :
+        List.of("demo", "synth", "pretrain", "linear-probe", "finetune", "test", "retrieve")) {
+      Result r = run(cmd, "--help");
+      assertEquals(0, r.code(), cmd);
+      assertTrue(r.out().startsWith("Usage: fima " + cmd), r.out());
+    }
+  }
+
+  @Test
+  void infoPrintsTheOfflineEngineAndCpu() {
+    Result r = run("info");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("engine    PyTorch 2.7.1"), r.out());
+    assertTrue(r.out().contains("cpu()"), r.out());
+    assertTrue(r.out().contains("offline   true"), r.out());
+  }
+
+  @Test
+  void printConfigShowsOverridesApplied() {
+    Result r =
+        run("pretrain", "--print-config", "--set", "optim.lr=0.5", "--seed", "7", "--gpus", "2");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("lr: 0.5"), r.out());
+    assertTrue(r.out().contains("seed: 7"), r.out());
+    assertTrue(r.out().contains("type: gpu"), r.out());
+    assertTrue(r.out().contains("count: 2"), r.out());
+  }
+
+  @Test
+  void outOfRangeValueIsAOneLineErrorNamingTheField() {
+    Result r = run("pretrain", "--print-config", "--set", "optim.momentum=1.5");
+    assertEquals(2, r.code());
+    assertEquals("fima: optim.momentum: must be in [0, 0.9999], got 1.5", r.err().trim());
+  }
+
+  @Test
+  void unknownFieldIsAnErrorNamingTheField() {
+    Result r = run("finetune", "--print-config", "--set", "optim.rate=1");
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("fima: optim.rate: unknown field"), r.err());
+  }
+
+  @Test
+  void shortcutThatDoesNotApplyIsRejected() {
+    Result r = run("synth", "--print-config", "--device", "gpu");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--device: this option does not apply"), r.err());
+  }
+
+  @Test
+  void synthSeedShortcutMapsToItsOwnField() {
+    Result r = run("synth", "--print-config", "--seed", "99", "--output", "x/y");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("seed: 99"), r.out());
+    assertTrue(r.out().contains("output: x/y"), r.out());
+  }
+
+  @Test
+  void injectorResolvesEveryBoundInterface() {
+    Injector injector = JobCommand.injector();
+    int resolved = 0;
+    for (Map.Entry<Key<?>, Binding<?>> e : injector.getBindings().entrySet()) {
+      Class<?> type = e.getKey().getTypeLiteral().getRawType();
+      if (type.getName().startsWith("dev.fima.api.")) {
+        assertTrue(type.isInterface(), type + " should be bound as an interface");
+        assertNotNull(injector.getInstance(e.getKey()), type.getName());
+        resolved++;
+      }
+    }
+    // Pretrainer, BackboneExporter, PretrainDataSource, SyntheticVideoGenerator, LinearProbe,
+    // FineTuner, ClipTester, Retriever.
+    assertEquals(8, resolved);
+    assertFalse(injector.getAllBindings().isEmpty());
+  }
+}

@@ -1,0 +1,22 @@
+package dev.fima.api.jobs;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The outcome of a pretraining run.
+ *
+ * @param outputDir run folder with checkpoints, metrics and the configuration
+ * @param lastCheckpoint the newest checkpoint written
+ * @param epochs epochs completed
+ * @param steps optimiser steps completed
+ * @param lastEpochLosses mean of each loss term over the last epoch, by term name
+ * @param seconds wall-clock training time
+ */
+public record PretrainResult(
+    Path outputDir,
+    Path lastCheckpoint,
+    int epochs,
+    long steps,
+    Map<String, Double> lastEpochLosses,
+    double seconds) {}
