@@ -121,8 +121,8 @@ class CliTest {
       }
     }
     // Pretrainer, BackboneExporter, PretrainDataSource, SyntheticVideoGenerator, LinearProbe,
-    // FineTuner, ClipTester, Retriever.
-    assertEquals(8, resolved);
+    // SupervisedDataSource, FineTuner, ClipTester, Retriever.
+    assertEquals(9, resolved);
     assertFalse(injector.getAllBindings().isEmpty());
   }
 }
