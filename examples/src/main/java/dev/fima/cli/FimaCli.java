@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       RetrieveCommand.class,
       ExportCommand.class,
       InfoCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class FimaCli implements Runnable {
