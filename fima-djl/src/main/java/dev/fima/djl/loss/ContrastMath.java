@@ -1,0 +1,102 @@
+package dev.fima.djl.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+
+/** Numerics shared by the contrastive terms: InfoNCE with the positive in column 0, log-sum-exp. */
+final class ContrastMath {
+
+  private ContrastMath() {}
+
+  /**
+   * Builds InfoNCE logits {@code [q.k+, q.negatives] / temperature} with the positive in column 0.
+   *
+   * @param query {@code [B, D]}
+   * @param positive {@code [B, D]}, row i is the positive of query row i
+   * @param negatives {@code [M, D]} shared by every row, or {@code null} for none
+   * @param temperature the softmax temperature
+   * @return {@code [B, 1 + M]}
+   */
+  static NDArray logits(NDArray query, NDArray positive, NDArray negatives, double temperature) {
+    NDArray pos = query.mul(positive).sum(new int[] {1}, true);
+    NDArray all =
+        negatives == null
+            ? pos
+            : NDArrays.concat(
+                new NDList(pos, query.matMul(onDevice(negatives, query).transpose())), 1);
+    return divide(all, temperature);
+  }
+
+  /**
+   * Cross-entropy of logits whose label is column 0, averaged over rows. libtorch's log-softmax
+   * subtracts the row maximum, so large logits do not overflow.
+   *
+   * @param logits {@code [B, M]}
+   * @return the mean loss, a scalar
+   */
+  static NDArray crossEntropyAtZero(NDArray logits) {
+    return logits.logSoftmax(1).get(":, 0").neg().mean();
+  }
+
+  /**
+   * Top-1 accuracy of logits whose label is column 0.
+   *
+   * @param logits {@code [B, M]}
+   * @return the fraction of rows whose largest logit is column 0, a float32 scalar, no gradient
+   */
+  static NDArray top1AtZero(NDArray logits) {
+    return logits.stopGradient().argMax(1).eq(0).toType(DataType.FLOAT32, false).mean();
+  }
+
+  /**
+   * Numerically stable {@code log(sum(exp(x)))} along one axis: the (constant) row maximum is
+   * subtracted before the exponential and added back after the logarithm.
+   *
+   * @param x the values
+   * @param axis the axis to reduce
+   * @return {@code x} reduced along {@code axis}, without keeping it
+   */
+  static NDArray logSumExp(NDArray x, int axis) {
+    NDArray max = x.stopGradient().max(new int[] {axis}, true);
+    return x.sub(max).exp().sum(new int[] {axis}).log().add(max.squeeze(axis));
+  }
+
+  /**
+   * Divides by a number in the array's own precision: a {@code double} operand would promote a
+   * float32 scalar to float64 (libtorch promotes 0-d by 0-d), a {@code float} one would round the
+   * divisor of a float64 array.
+   *
+   * @param x the array
+   * @param divisor the divisor
+   * @return {@code x / divisor}, same data type as {@code x}
+   */
+  static NDArray divide(NDArray x, double divisor) {
+    return x.getDataType() == DataType.FLOAT64 ? x.div(divisor) : x.div((float) divisor);
+  }
+
+  /**
+   * Multiplies by a number in the array's own precision (see {@link #divide}).
+   *
+   * @param x the array
+   * @param factor the factor
+   * @return {@code x * factor}, same data type as {@code x}
+   */
+  static NDArray multiply(NDArray x, double factor) {
+    return x.getDataType() == DataType.FLOAT64 ? x.mul(factor) : x.mul((float) factor);
+  }
+
+  /**
+   * Returns an array on the device of a reference array, without copying when it is already there.
+   *
+   * @param array the array
+   * @param reference the array whose device is wanted
+   * @return {@code array} on the reference's device
+   */
+  static NDArray onDevice(NDArray array, NDArray reference) {
+    return array.getDevice().equals(reference.getDevice())
+        ? array
+        : array.toDevice(reference.getDevice(), false);
+  }
+}
