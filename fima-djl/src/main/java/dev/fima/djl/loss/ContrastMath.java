@@ -3,6 +3,7 @@ package dev.fima.djl.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
 /** Numerics shared by the contrastive terms: InfoNCE with the positive in column 0, log-sum-exp. */
@@ -64,27 +65,51 @@ final class ContrastMath {
   }
 
   /**
-   * Divides by a number in the array's own precision: a {@code double} operand would promote a
-   * float32 scalar to float64 (libtorch promotes 0-d by 0-d), a {@code float} one would round the
-   * divisor of a float64 array.
+   * Returns a scalar in an array's data type, device and manager, to combine with it.
+   *
+   * <p>Why not {@code x.div(number)}: DJL's PyTorch engine turns the number into a tensor that
+   * borrows the memory of a Java direct buffer, computes, and closes that tensor at once. When
+   * {@code x} records a gradient, autograd keeps the scalar for the backward pass, but the Java
+   * buffer behind it may be garbage-collected in between, so backward can read freed memory (seen
+   * as a rare, huge, non-reproducible gradient). A scalar owned by {@code x}'s manager stays alive
+   * until that manager, normally the step's, is closed after backward.
+   *
+   * @param like the array whose type, device and manager the scalar takes
+   * @param value the value
+   * @return a 0-d array
+   */
+  static NDArray scalarLike(NDArray like, double value) {
+    NDManager manager = like.getManager();
+    NDArray scalar =
+        like.getDataType() == DataType.FLOAT64
+            ? manager.create(value)
+            : manager.create((float) value).toType(like.getDataType(), false);
+    return scalar.getDevice().equals(like.getDevice())
+        ? scalar
+        : scalar.toDevice(like.getDevice(), false);
+  }
+
+  /**
+   * Divides by a number held in a scalar of the array's own type ({@link #scalarLike}): safe under
+   * autograd, and neither promotes a float32 scalar to float64 nor rounds a float64 divisor.
    *
    * @param x the array
    * @param divisor the divisor
    * @return {@code x / divisor}, same data type as {@code x}
    */
   static NDArray divide(NDArray x, double divisor) {
-    return x.getDataType() == DataType.FLOAT64 ? x.div(divisor) : x.div((float) divisor);
+    return x.div(scalarLike(x, divisor));
   }
 
   /**
-   * Multiplies by a number in the array's own precision (see {@link #divide}).
+   * Multiplies by a number held in a scalar of the array's own type (see {@link #divide}).
    *
    * @param x the array
    * @param factor the factor
    * @return {@code x * factor}, same data type as {@code x}
    */
   static NDArray multiply(NDArray x, double factor) {
-    return x.getDataType() == DataType.FLOAT64 ? x.mul(factor) : x.mul((float) factor);
+    return x.mul(scalarLike(x, factor));
   }
 
   /**

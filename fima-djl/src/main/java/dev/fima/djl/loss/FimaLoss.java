@@ -194,7 +194,7 @@ public final class FimaLoss extends Loss {
         sum = add(sum, n.loss().add(m.loss()));
         kept = add(kept, n.keptSamples().add(m.keptSamples()));
       }
-      NDArray value = sum.div(2 * slices);
+      NDArray value = ContrastMath.divide(sum, 2 * slices);
       values.put(DENSE, value);
       denseKept = kept.div(2f * slices * outputs.queryM().getShape().get(0));
       total = add(total, ContrastMath.multiply(value, config.denseWeight()));

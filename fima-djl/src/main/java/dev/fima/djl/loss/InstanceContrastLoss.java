@@ -72,7 +72,8 @@ public final class InstanceContrastLoss extends Loss {
     NDArray first = ContrastMath.logits(queryM, keyN, negatives, temperature);
     NDArray second = ContrastMath.logits(queryN, keyM, secondNegatives, temperature);
     NDArray loss =
-        ContrastMath.crossEntropyAtZero(first).add(ContrastMath.crossEntropyAtZero(second)).div(2);
+        ContrastMath.divide(
+            ContrastMath.crossEntropyAtZero(first).add(ContrastMath.crossEntropyAtZero(second)), 2);
     NDArray accuracy =
         first.getShape().equals(second.getShape())
             ? ContrastMath.top1AtZero(first.add(second))

@@ -95,7 +95,8 @@ public final class LocalMotionContrastLoss extends Loss {
       loss = loss == null ? term : loss.add(term);
       accuracy = accuracy == null ? hit : accuracy.add(hit);
     }
-    return new Result(loss.div(2 * slices), accuracy.div(2 * slices));
+    return new Result(
+        ContrastMath.divide(loss, 2 * slices), ContrastMath.divide(accuracy, 2 * slices));
   }
 
   /**

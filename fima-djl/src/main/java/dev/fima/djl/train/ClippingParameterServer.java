@@ -96,14 +96,23 @@ public final class ClippingParameterServer implements ParameterServer {
         if (first == null) {
           first = sum.getDevice();
         }
-        NDArray sq = sum.square().sum();
-        squares.add(sq.getDevice().equals(first) ? sq : sq.toDevice(first, false));
+        NDArray sq;
+        try (NDArray elementwise = sum.square()) {
+          sq = elementwise.sum();
+        }
+        if (!sq.getDevice().equals(first)) {
+          NDArray moved = sq.toDevice(first, false);
+          sq.close();
+          sq = moved;
+        }
+        squares.add(sq);
       }
       if (ids.isEmpty()) {
         return 0;
       }
       double norm;
-      try (NDArray total = NDArrays.stack(squares).sum()) {
+      try (NDArray stacked = NDArrays.stack(squares);
+          NDArray total = stacked.sum()) {
         norm = Math.sqrt(total.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());
       }
       squares.close();

@@ -166,8 +166,13 @@ public final class MomentumSgd extends Optimizer implements AutoCloseable {
                 + ", the parameter is "
                 + array.getShape());
       }
+      // duplicate(), not toDevice(device, true): on the same device DJL's "copy" aliases the
+      // saved array, whose memory is a Java buffer freed once the caller closes it.
       NDArray buffer =
-          e.getValue().toDevice(array.getDevice(), true).toType(array.getDataType(), false);
+          e.getValue()
+              .toDevice(array.getDevice(), false)
+              .toType(array.getDataType(), false)
+              .duplicate();
       buffer.attach(manager);
       Map<Device, NDArray> perDevice = new ConcurrentHashMap<>();
       perDevice.put(array.getDevice(), buffer);
@@ -188,14 +193,17 @@ public final class MomentumSgd extends Optimizer implements AutoCloseable {
     if (!weight.hasGradient()) {
       return;
     }
-    try (NDArray gradient = weight.getGradient()) {
+    // set(index, Number) would leave a scalar in the weight's manager on every call; this one is
+    // closed here, after the synchronous copy.
+    try (NDArray gradient = weight.getGradient();
+        NDArray zero = gradient.getManager().create(0f).toType(gradient.getDataType(), false)) {
       if (gradient.getShape().dimension() == 0) {
         // A 0-d tensor cannot be indexed; its 1-element reshape is a view of the same storage.
         try (NDArray view = gradient.reshape(1)) {
-          view.set(new NDIndex(":"), 0);
+          view.set(new NDIndex(":"), zero);
         }
       } else {
-        gradient.set(new NDIndex(":"), 0);
+        gradient.set(new NDIndex(":"), zero);
       }
     }
   }

@@ -77,6 +77,30 @@ class MomentumSgdTest {
     }
   }
 
+  /**
+   * Saved state comes from decoded arrays whose memory is a Java buffer, freed after their manager
+   * closes. DJL's {@code toDevice(sameDevice, true)} returns an alias, not a copy; a buffer kept
+   * that way was later written after being freed and crashed the JVM. The restored buffer must own
+   * its memory: writing to the saved array afterwards must not change it.
+   */
+  @Test
+  void restoredMomentumOwnsItsMemory() {
+    try (NDManager m = NDManager.newBaseManager();
+        MomentumSgd sgd = MomentumSgd.builder().optMomentum(0.5).build(m)) {
+      sgd.setLearningRate(1);
+      Parameter p = parameter(m, "w", 0, 0);
+      try (NDManager loading = m.newSubManager()) {
+        NDArray saved = loading.create(new float[] {4, 8});
+        saved.setName("w");
+        sgd.restore(Map.of("w", p), new NDList(saved));
+        saved.muli(0);
+      }
+      sgd.update(p.getId(), p.getArray(), m.create(new float[] {1, 1}));
+      // buf = 0.5 [4, 8] + [1, 1] = [3, 5]; w = -buf (an alias would give buf = [1, 1])
+      assertArrayEquals(new float[] {-3, -5}, p.getArray().toFloatArray(), 1e-6f);
+    }
+  }
+
   @Test
   void restoredMomentumContinuesExactly() {
     try (NDManager m = NDManager.newBaseManager();
