@@ -55,15 +55,17 @@ class FimaPretrainerTest {
     return Configs.load(PretrainConfig.defaults(), null, overrides);
   }
 
+  static final PretrainModelFactory MODELS =
+      (config, manager) ->
+          new TinyPretrainModel(
+              manager,
+              (int) Math.round(8 * config.backbone().width()),
+              config.model().momentum(),
+              config.model().method() == Method.FIMA,
+              config.backbone());
+
   static FimaPretrainer pretrainer(FakePretrainData data) {
-    PretrainModelFactory factory =
-        (config, manager) ->
-            new TinyPretrainModel(
-                manager,
-                (int) Math.round(8 * config.backbone().width()),
-                config.model().momentum(),
-                config.model().method() == Method.FIMA);
-    return new FimaPretrainer(data, factory).showProgress(false);
+    return new FimaPretrainer(data, MODELS).showProgress(false);
   }
 
   private static List<Map<String, Object>> steps(Path run) {

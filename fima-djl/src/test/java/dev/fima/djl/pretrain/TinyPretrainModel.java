@@ -13,6 +13,7 @@ import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.fima.api.config.BackboneConfig;
 import dev.fima.api.data.FimaInputs;
 import dev.fima.djl.backbone.VideoBackbone;
 import dev.fima.djl.model.FimaOutputs;
@@ -33,7 +34,7 @@ final class TinyPretrainModel implements PretrainModel {
   static final int FRAMES = 4;
   static final int CROP = 16;
 
-  private final Conv3d queryEncoder;
+  private final TinyBackbone queryEncoder;
   private final Linear queryProjection;
   private final Linear predictor;
   private final Conv3d keyEncoder;
@@ -43,18 +44,18 @@ final class TinyPretrainModel implements PretrainModel {
   private final double momentum;
   private final boolean motion;
 
-  TinyPretrainModel(NDManager manager, int channels, double momentum, boolean motion) {
+  TinyPretrainModel(
+      NDManager manager, int channels, double momentum, boolean motion, BackboneConfig backbone) {
     this.momentum = momentum;
     this.motion = motion;
-    queryEncoder = conv(channels);
+    queryEncoder = new TinyBackbone(channels, backbone);
     keyEncoder = conv(channels);
     queryProjection = Linear.builder().setUnits(EMBEDDING).build();
     keyProjection = Linear.builder().setUnits(EMBEDDING).build();
     predictor = Linear.builder().setUnits(EMBEDDING).build();
     Shape clip = new Shape(1, 3, FRAMES, CROP, CROP);
-    for (Conv3d c : List.of(queryEncoder, keyEncoder)) {
-      c.initialize(manager, DataType.FLOAT32, clip);
-    }
+    queryEncoder.initialize(manager, DataType.FLOAT32, clip);
+    keyEncoder.initialize(manager, DataType.FLOAT32, clip);
     for (Linear l : List.of(queryProjection, keyProjection, predictor)) {
       l.initialize(manager, DataType.FLOAT32, new Shape(1, channels));
     }
@@ -193,7 +194,7 @@ final class TinyPretrainModel implements PretrainModel {
   }
 
   private static NDArray embed(
-      ParameterStore ps, Conv3d encoder, Linear projection, NDArray clip, boolean training) {
+      ParameterStore ps, Block encoder, Linear projection, NDArray clip, boolean training) {
     NDArray map = encoder.forward(ps, new NDList(clip), training).head();
     return project(ps, projection, pool(map), training);
   }
@@ -221,7 +222,7 @@ final class TinyPretrainModel implements PretrainModel {
 
   @Override
   public VideoBackbone queryBackbone() {
-    throw new UnsupportedOperationException("the tiny test model has no VideoBackbone");
+    return queryEncoder;
   }
 
   /** Holds child blocks so that their parameters have stable names; never run itself. */
