@@ -159,9 +159,7 @@ public final class PretrainCheckpoint {
       }
       Position position = JSON.treeToValue(root.get("position"), Position.class);
       Map<String, List<Long>> parameters = new LinkedHashMap<>();
-      Iterator<Map.Entry<String, JsonNode>> fields = root.path("parameters").fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> f = fields.next();
+      for (Map.Entry<String, JsonNode> f : root.path("parameters").properties()) {
         List<Long> dims = new ArrayList<>();
         f.getValue().forEach(d -> dims.add(d.asLong()));
         parameters.put(f.getKey(), dims);
