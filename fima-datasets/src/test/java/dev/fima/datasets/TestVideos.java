@@ -32,6 +32,42 @@ public final class TestVideos {
     return file;
   }
 
+  /**
+   * Decodes the frame index that {@link #indexVideo} wrote into one pixel of a clip buffer in [0,
+   * 1] ({@code [3, T, S, S]} layout).
+   *
+   * @param clip the buffer
+   * @param offset index of the clip's first value
+   * @param frames T
+   * @param plane S * S
+   * @param t the time step
+   * @return the frame index
+   */
+  public static int indexAt(float[] clip, int offset, int frames, int plane, int t) {
+    double red = clip[offset + t * plane] * 255.0;
+    double green = clip[offset + (frames + t) * plane] * 255.0;
+    double blue = clip[offset + (2 * frames + t) * plane] * 255.0;
+    int low = (int) Math.round(((green + blue) / 2 - 16) / 14);
+    int high = (int) Math.round((red - 16) / 14);
+    return high * 16 + low;
+  }
+
+  /** Writes a small index video in AVI. */
+  public static Path avi(Path file, int frames) throws Exception {
+    return indexVideo(file, VideoWriter.Format.MPEG4_AVI, frames, 32, 24);
+  }
+
+  /** Writes a small index video in MP4 (H.264). */
+  public static Path mp4(Path file, int frames) throws Exception {
+    return indexVideo(file, VideoWriter.Format.H264_MP4, frames, 32, 24);
+  }
+
+  /** Writes text lines to a file, creating its folder. */
+  public static Path text(Path file, String... lines) throws Exception {
+    Files.createDirectories(file.getParent());
+    return Files.write(file, java.util.List.of(lines));
+  }
+
   /** Decodes the frame index that {@link #indexVideo} wrote into a frame. */
   public static int indexOf(byte[] bgr) {
     double blueGreen = 0;
