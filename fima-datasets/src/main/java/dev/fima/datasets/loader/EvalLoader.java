@@ -43,6 +43,7 @@ public final class EvalLoader extends PrefetchingLoader<LabeledBatch>
   private final int crops;
   private final int batchSize;
   private final int shortSide;
+  private final StagingArrays staging = new StagingArrays();
   private final ConcurrentLinkedQueue<float[]> free = new ConcurrentLinkedQueue<>();
 
   /**
@@ -138,14 +139,10 @@ public final class EvalLoader extends PrefetchingLoader<LabeledBatch>
         indices[j] = kept.get(j);
         labels[j] = videos.get(indices[j]).label();
       }
-      float[] data = buffer;
-      if (b < batchSize) {
-        data = java.util.Arrays.copyOf(buffer, b * sampleSize());
-      }
       int s = clip.crop();
       LabeledBatch result =
           new LabeledBatch(
-              manager.create(data, new Shape(b, clips * crops, 3, clip.frames(), s, s)),
+              staging.create(manager, buffer, new Shape(b, clips * crops, 3, clip.frames(), s, s)),
               manager.create(labels),
               indices);
       free.add(buffer);

@@ -45,6 +45,7 @@ public final class PretrainLoader extends PrefetchingLoader<PretrainBatch>
   private final int batchSize;
   private final int shortSide;
   private final long seed;
+  private final StagingArrays staging = new StagingArrays();
   private final ConcurrentLinkedQueue<Buffers> free = new ConcurrentLinkedQueue<>();
   private int orderEpoch = -1;
   private int[] order;
@@ -233,13 +234,13 @@ public final class PretrainLoader extends PrefetchingLoader<PretrainBatch>
       List<NDArray> lm = new ArrayList<>();
       List<NDArray> ln = new ArrayList<>();
       for (int k = 0; k < clip.localClips(); k++) {
-        lm.add(manager.create(localsM[k], l));
-        ln.add(manager.create(localsN[k], l));
+        lm.add(staging.create(manager, localsM[k], l));
+        ln.add(staging.create(manager, localsN[k], l));
       }
       return new PretrainBatch(
-          manager.create(globalM, g),
+          staging.create(manager, globalM, g),
           lm,
-          manager.create(globalN, g),
+          staging.create(manager, globalN, g),
           ln,
           manager.create(coordM, new Shape(batchSize, 4)),
           manager.create(coordN, new Shape(batchSize, 4)),

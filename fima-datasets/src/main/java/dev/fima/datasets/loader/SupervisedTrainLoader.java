@@ -46,6 +46,7 @@ public final class SupervisedTrainLoader extends PrefetchingLoader<LabeledBatch>
   private final int batchSize;
   private final int shortSide;
   private final long seed;
+  private final StagingArrays staging = new StagingArrays();
   private final ConcurrentLinkedQueue<float[]> free = new ConcurrentLinkedQueue<>();
   private int orderEpoch = -1;
   private int[] order;
@@ -152,7 +153,7 @@ public final class SupervisedTrainLoader extends PrefetchingLoader<LabeledBatch>
       int s = clip.crop();
       LabeledBatch result =
           new LabeledBatch(
-              manager.create(buffer, new Shape(batchSize, 3, clip.frames(), s, s)),
+              staging.create(manager, buffer, new Shape(batchSize, 3, clip.frames(), s, s)),
               manager.create(labels),
               chosen);
       free.add(buffer);

@@ -240,6 +240,23 @@ class LoadersTest {
   }
 
   @Test
+  void aBatchKeptOpenIsNeverOverwrittenByLaterBatches() throws Exception {
+    ClipIndex index = new ClipIndexer(2).index(videos(8, 24), null, null);
+    try (PretrainLoader loader = new PretrainLoader(index, CLIP, AUGMENT, 2, 2, 1, 0, 5);
+        NDManager m = NDManager.newBaseManager()) {
+      Iterator<PretrainBatch> it = loader.epoch(m, 0, 0);
+      PretrainBatch kept = it.next();
+      float[] before = kept.globalM().toFloatArray();
+      while (it.hasNext()) {
+        try (NDManager step = m.newSubManager()) {
+          it.next().arrays().attach(step);
+        }
+      }
+      assertArrayEquals(before, kept.globalM().toFloatArray(), 0f);
+    }
+  }
+
+  @Test
   void batchArraysLiveOnTheCallersManager() throws Exception {
     ClipIndex index = new ClipIndexer(1).index(videos(2, 20), null, null);
     try (PretrainLoader loader = new PretrainLoader(index, CLIP, AUGMENT, 2, 1, 1, 0, 1);
