@@ -214,7 +214,9 @@ public final class VideoReader implements AutoCloseable {
       if (index < start + delivered) {
         continue;
       }
-      if (!any && index > start) {
+      if (!any && index > start && !fromHere) {
+        // Landed after the window start: only a decode from the beginning can tell whether the
+        // frame is missing from the file (then it is repeated, like any gap) or was skipped.
         return -1;
       }
       copyPixels(frame);
