@@ -87,7 +87,14 @@ public abstract class VideoDataset extends RandomAccessDataset {
   public synchronized DatasetListing listing() {
     if (listing == null) {
       listing = readListing();
-      LOG.info("{}", listing.report().summary(listing.name()));
+      SplitReport report = listing.report();
+      if (report.missing().isEmpty() && report.unlisted().isEmpty()) {
+        LOG.info("{}", report.summary(listing.name()));
+      } else {
+        // Mismatches between the split files and the disk must reach the user at the CLI's
+        // default log level.
+        LOG.warn("{}", report.summary(listing.name()));
+      }
     }
     return listing;
   }
