@@ -62,10 +62,17 @@ class LoadersTest {
   @Test
   void pretrainingSamplesCutTwoWindowsIntoStridedAndLocalClips() throws Exception {
     List<Path> videos = videos(5, 30);
+    // A video shorter than one 12-frame window is quarantined before the first batch.
+    videos.add(avi(dir.resolve("short.avi"), 11));
     ClipIndex index = new ClipIndexer(2).index(videos, null, null);
     try (PretrainLoader loader = new PretrainLoader(index, CLIP, AUGMENT, 2, 2, 2, 0, 42);
         NDManager m = NDManager.newBaseManager()) {
       assertEquals(2, loader.batchesPerEpoch());
+      assertEquals(
+          List.of(
+              new dev.fima.api.data.QuarantineEntry(
+                  videos.get(5), "too short: 11 frames for a 12-frame window")),
+          loader.stats().quarantine());
       List<PretrainBatch> batches = all(loader, m, 0, 0);
       assertEquals(2, batches.size());
       Set<Integer> seen = new HashSet<>();
