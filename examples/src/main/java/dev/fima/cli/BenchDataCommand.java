@@ -1,5 +1,6 @@
 package dev.fima.cli;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.config.ClipConfig;
@@ -7,12 +8,14 @@ import dev.fima.api.config.Configs;
 import dev.fima.api.config.DataConfig;
 import dev.fima.api.config.DatasetKind;
 import dev.fima.api.config.SynthConfig;
+import dev.fima.api.data.FimaInputs;
 import dev.fima.api.data.LabeledBatch;
 import dev.fima.api.data.LoaderStats;
 import dev.fima.api.data.PretrainBatch;
 import dev.fima.api.data.Split;
 import dev.fima.api.data.VideoEntry;
 import dev.fima.datasets.augment.CropResizer;
+import dev.fima.datasets.augment.DevicePretrainAugmenter;
 import dev.fima.datasets.augment.RandomResizedCrop;
 import dev.fima.datasets.index.ClipIndex;
 import dev.fima.datasets.loader.PretrainLoader;
@@ -160,6 +163,7 @@ final class BenchDataCommand implements Callable<Integer> {
           "pretraining samples/s: %.1f (%d clips per sample, goal >= 25 with 2 threads)%n",
           samples, perSample);
       out.flush();
+      augmentation(out, index, clipConfig, augment);
       double clips;
       try (SupervisedTrainLoader loader =
           new SupervisedTrainLoader(
@@ -211,6 +215,55 @@ final class BenchDataCommand implements Callable<Integer> {
       }
       return counted / ((System.nanoTime() - start) / 1e9);
     }
+  }
+
+  /**
+   * Times the device-side pretraining augmentation (frame differences and colour augmentation of
+   * the eight tensors) of one loaded batch on the default device, median of three after a warm-up.
+   */
+  private void augmentation(
+      PrintWriter out, ClipIndex index, ClipConfig clipConfig, AugmentConfig augment) {
+    DevicePretrainAugmenter augmenter = new DevicePretrainAugmenter(augment);
+    try (PretrainLoader loader =
+            new PretrainLoader(index, clipConfig, augment, batch, workers, 1, shortSide, 2);
+        NDManager manager = NDManager.newBaseManager()) {
+      PretrainBatch loaded = loader.epoch(manager, 0, 0).next();
+      long[] times = new long[4];
+      for (int i = 0; i < times.length; i++) {
+        try (NDManager step = manager.newSubManager()) {
+          long t0 = System.nanoTime();
+          FimaInputs in = augmenter.augment(loaded, i, true);
+          times[i] = System.nanoTime() - t0;
+          attach(in, step);
+        }
+      }
+      long[] timed = java.util.Arrays.copyOfRange(times, 1, times.length);
+      java.util.Arrays.sort(timed);
+      out.printf(
+          "device augmentation of a pretraining batch (8 tensors, %s, libtorch threads %s):"
+              + " %.0f ms%n",
+          manager.getDevice(),
+          System.getProperty("ai.djl.pytorch.num_threads", "default"),
+          timed[timed.length / 2] / 1e6);
+      out.flush();
+    }
+  }
+
+  private static void attach(FimaInputs in, NDManager step) {
+    for (NDArray a :
+        java.util.List.of(
+            in.rgbM(),
+            in.rgbN(),
+            in.diffM(),
+            in.diffN(),
+            in.coordM(),
+            in.coordN(),
+            in.pixelMotionM(),
+            in.pixelMotionN())) {
+      a.attach(step);
+    }
+    in.localDiffsM().forEach(a -> a.attach(step));
+    in.localDiffsN().forEach(a -> a.attach(step));
   }
 
   /**

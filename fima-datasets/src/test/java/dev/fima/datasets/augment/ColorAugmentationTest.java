@@ -100,6 +100,31 @@ class ColorAugmentationTest {
   }
 
   @Test
+  void hueRotatesAboutTheGreyAxisAndKeepsGreyPixels() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      // Pixel 0 coloured, pixel 1 grey; shift 0.1 turn.
+      NDArray x =
+          m.create(new float[] {0.7f, 0.4f, 0.3f, 0.4f, 0.2f, 0.4f}, new Shape(1, 3, 1, 1, 2));
+      ColorParams p = neutral(1);
+      p.hue()[0] = 0.1f;
+      float[] out =
+          new ColorAugmentation(config(0, 0, 0, true), false).apply(x, p, true).toFloatArray();
+      // Rodrigues in vector form: v cos t + (u x v) sin t + u (u . v)(1 - cos t), u = (1,1,1)/sqrt
+      // 3.
+      double t = 2 * Math.PI * 0.1;
+      double k = 1 / Math.sqrt(3);
+      double[] v = {0.7, 0.3, 0.2};
+      double[] cross = {k * (v[2] - v[1]), k * (v[0] - v[2]), k * (v[1] - v[0])};
+      double dot = k * (v[0] + v[1] + v[2]);
+      for (int c = 0; c < 3; c++) {
+        double expected = v[c] * Math.cos(t) + cross[c] * Math.sin(t) + k * dot * (1 - Math.cos(t));
+        assertEquals(expected, out[2 * c], 1e-5, "channel " + c);
+        assertEquals(0.4f, out[2 * c + 1], 1e-6f, "grey stays grey");
+      }
+    }
+  }
+
+  @Test
   void contrastBlendsWithTheFrameMeanAndBrightnessScales() {
     try (NDManager m = NDManager.newBaseManager()) {
       // One grey pixel pair per frame: grey means 0.3 (frame 0) and 0.5 (frame 1).
