@@ -188,7 +188,6 @@ public final class FimaPretrainer implements Pretrainer {
         Run run =
             new Run(
                 config,
-                devices,
                 model,
                 loss,
                 sgd,
@@ -250,7 +249,6 @@ public final class FimaPretrainer implements Pretrainer {
 
     Run(
         PretrainConfig config,
-        Device[] devices,
         PretrainModel model,
         FimaLoss loss,
         MomentumSgd sgd,
