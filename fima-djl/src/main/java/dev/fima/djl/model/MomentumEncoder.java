@@ -13,6 +13,7 @@ import dev.fima.djl.backbone.VideoBackbone;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * A query encoder (backbone and projection head, trained) with its momentum copy (the key side, an
@@ -22,7 +23,7 @@ import java.util.SplittableRandom;
  * thread's gradient mode; they read the parameters through a parameter store of their own, so that
  * the momentum update (in place) is what they see. With more than one device, each key input is
  * shuffled over the devices ({@link BatchShuffle}) and the key parameters are copied to the other
- * devices once per pass, into the input's manager; on one device no shuffle happens, because it
+ * devices once per pass, into that pass's manager; on one device no shuffle happens, because it
  * would change nothing.
  */
 public final class MomentumEncoder {
@@ -142,6 +143,10 @@ public final class MomentumEncoder {
    * @return {@code [map, pooled]} on the primary device, in the input's sample order
    */
   public NDList keyPass(NDArray clips, boolean training) {
+    return scoped(clips, view -> keyPassIn(view, training));
+  }
+
+  private NDList keyPassIn(NDArray clips, boolean training) {
     if (devices.length == 1) {
       return key.forward(keyStore, new NDList(clips), training);
     }
@@ -170,6 +175,10 @@ public final class MomentumEncoder {
    * @return {@code [map, pooled]} on the primary device
    */
   public NDList queryPass(ParameterStore parameterStore, NDArray clips, boolean training) {
+    return scoped(clips, view -> queryPassIn(parameterStore, view, training));
+  }
+
+  private NDList queryPassIn(ParameterStore parameterStore, NDArray clips, boolean training) {
     if (devices.length == 1) {
       return query.forward(parameterStore, new NDList(clips), training);
     }
@@ -183,6 +192,22 @@ public final class MomentumEncoder {
     }
     return new NDList(
         BatchShuffle.gather(maps, devices[0]), BatchShuffle.gather(pooled, devices[0]));
+  }
+
+  /**
+   * Runs a pass in a manager of its own and keeps only its outputs: the activations a pass makes
+   * are freed when it ends instead of when the step ends (autograd keeps what backward needs by
+   * itself), so a step's peak memory holds one pass's activations, not ten.
+   */
+  private static NDList scoped(NDArray clips, Function<NDArray, NDList> pass) {
+    NDManager owner = clips.getManager();
+    try (NDManager scope = owner.newSubManager()) {
+      NDArray view = clips.reshape(clips.getShape());
+      view.attach(scope);
+      NDList out = pass.apply(view);
+      out.attach(owner);
+      return out;
+    }
   }
 
   /**

@@ -97,10 +97,10 @@ public final class MotionPredictor extends AbstractBlock {
     NDArray queries = NDArrays.concat(new NDList(tokensM, tokensN), 0);
     NDArray memory = NDArrays.concat(new NDList(tokensN, tokensM), 0);
     long n = queries.getShape().get(0);
-    NDArray cls =
-        ps.getValue(classToken, mapM.getDevice(), training)
-            .reshape(1, 1, dim)
-            .broadcast(new Shape(n, 1, dim));
+    NDArray token = ps.getValue(classToken, mapM.getDevice(), training).reshape(1, 1, dim);
+    // The reshape belongs to the parameters' manager; move it to this step's, or it would pile up.
+    token.attach(mapM.getManager());
+    NDArray cls = token.broadcast(new Shape(n, 1, dim));
     NDArray decoded =
         decoder
             .forward(ps, new NDList(NDArrays.concat(new NDList(cls, queries), 1), memory), training)
