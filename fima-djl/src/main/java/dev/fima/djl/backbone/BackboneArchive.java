@@ -33,7 +33,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -158,9 +157,7 @@ public final class BackboneArchive {
       ObjectNode core = json.createObjectNode();
       Map<String, Object> extra = new LinkedHashMap<>();
       Set<String> reserved = reservedNames();
-      Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> f = fields.next();
+      for (Map.Entry<String, JsonNode> f : object.properties()) {
         if (reserved.contains(f.getKey())) {
           core.set(f.getKey(), f.getValue());
         } else {
