@@ -78,7 +78,9 @@ public abstract class AbstractVideoBackbone extends AbstractBlock implements Vid
     NDArray map = body.forward(parameterStore, inputs, training, params).singletonOrThrow();
     Shape s = map.getShape();
     // DJL's mean takes one axis on this engine: flatten (T', h, w) first.
-    NDArray pooled = map.reshape(s.get(0), s.get(1), -1).mean(new int[] {2});
+    NDArray flat = map.reshape(s.get(0), s.get(1), -1);
+    NDArray pooled = flat.mean(new int[] {2});
+    flat.close();
     return new NDList(map, pooled);
   }
 

@@ -78,22 +78,28 @@ public final class ConvUnit extends AbstractBlock {
       NDList inputs,
       boolean training,
       PairList<String, Object> params) {
-    NDArray x = inputs.singletonOrThrow();
-    NDArray w = parameterStore.getValue(weight, x.getDevice(), training);
+    NDArray input = inputs.singletonOrThrow();
+    NDArray w = parameterStore.getValue(weight, input.getDevice(), training);
+    NDArray x = input;
     Shape convPadding;
     if (padding.isSymmetric()) {
       convPadding = padding.symmetricShape();
     } else {
-      x = x.pad(padding.padShape(), 0);
+      x = input.pad(padding.padShape(), 0);
       convPadding = new Shape(0, 0, 0);
     }
     NDArray y =
         Conv3d.conv3d(x, w, null, new Shape(toLongs(stride)), convPadding, NO_DILATION, 1)
             .singletonOrThrow();
-    if (batchNorm != null) {
-      y = batchNorm.forward(parameterStore, new NDList(y), training).singletonOrThrow();
+    // Each intermediate is released once consumed (see Release): a padded copy, the raw
+    // convolution, the normalised map.
+    if (x != input) {
+      x.close();
     }
-    return new NDList(relu ? Activation.relu(y) : y);
+    if (batchNorm != null) {
+      y = Release.after(y, batchNorm.forward(parameterStore, new NDList(y), training));
+    }
+    return relu ? new NDList(Release.after(y, new NDList(Activation.relu(y)))) : new NDList(y);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.fima.djl.backbone;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -80,7 +81,9 @@ public final class InceptionModule extends AbstractBlock {
     for (Block branch : branches) {
       outs.add(branch.forward(parameterStore, inputs, training, params).singletonOrThrow());
     }
-    return new NDList(NDArrays.concat(outs, 1));
+    NDArray joined = NDArrays.concat(outs, 1);
+    outs.close();
+    return new NDList(joined);
   }
 
   @Override

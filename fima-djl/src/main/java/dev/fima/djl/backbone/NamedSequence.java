@@ -39,7 +39,11 @@ public final class NamedSequence extends AbstractBlock {
       PairList<String, Object> params) {
     NDList current = inputs;
     for (Block block : children.values()) {
-      current = block.forward(parameterStore, current, training, params);
+      NDList next = block.forward(parameterStore, current, training, params);
+      if (current != inputs) {
+        Release.unlessReturned(current, next);
+      }
+      current = next;
     }
     return current;
   }

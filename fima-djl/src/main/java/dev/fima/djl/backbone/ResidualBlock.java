@@ -59,15 +59,17 @@ public final class ResidualBlock extends AbstractBlock {
       NDList inputs,
       boolean training,
       PairList<String, Object> params) {
-    NDList out =
-        conv2.forward(parameterStore, conv1.forward(parameterStore, inputs, training), training);
-    NDArray shortcut =
-        downsample == null
-            ? inputs.singletonOrThrow()
-            : downsample.forward(parameterStore, inputs, training).singletonOrThrow();
-    // In place, as the reference's "out += residual": batch norm's backward does not need its
-    // output.
-    return new NDList(Activation.relu(out.singletonOrThrow().addi(shortcut)));
+    NDList mid = conv1.forward(parameterStore, inputs, training);
+    NDArray out = Release.after(mid, conv2.forward(parameterStore, mid, training));
+    if (downsample == null) {
+      // In place, as the reference's "out += residual": batch norm's backward needs no output.
+      out.addi(inputs.singletonOrThrow());
+    } else {
+      NDList shortcut = downsample.forward(parameterStore, inputs, training);
+      out.addi(shortcut.singletonOrThrow());
+      shortcut.close();
+    }
+    return new NDList(Release.after(out, new NDList(Activation.relu(out))));
   }
 
   @Override

@@ -19,12 +19,12 @@ import java.util.function.Function;
  * A query encoder (backbone and projection head, trained) with its momentum copy (the key side, an
  * exponential moving average, never trained), shared by the FIMA and MoCo models.
  *
- * <p>The key side's parameters are frozen, so its passes record no autograd graph whatever the
- * thread's gradient mode; they read the parameters through a parameter store of their own, so that
- * the momentum update (in place) is what they see. With more than one device, each key input is
- * shuffled over the devices ({@link BatchShuffle}) and the key parameters are copied to the other
- * devices once per pass, into that pass's manager; on one device no shuffle happens, because it
- * would change nothing.
+ * <p>The key side's parameters are frozen and its passes run with gradient recording off (a {@link
+ * NoGradScope}), so they record no autograd graph even inside a gradient collector; they read the
+ * parameters through a parameter store of their own, so that the momentum update (in place) is what
+ * they see. With more than one device, each key input is shuffled over the devices ({@link
+ * BatchShuffle}) and the key parameters are copied to the other devices once per pass, into that
+ * pass's manager; on one device no shuffle happens, because it would change nothing.
  */
 public final class MomentumEncoder {
 
@@ -143,7 +143,9 @@ public final class MomentumEncoder {
    * @return {@code [map, pooled]} on the primary device, in the input's sample order
    */
   public NDList keyPass(NDArray clips, boolean training) {
-    return scoped(clips, view -> keyPassIn(view, training));
+    try (NoGradScope noGrad = NoGradScope.open()) {
+      return scoped(clips, view -> keyPassIn(view, training));
+    }
   }
 
   private NDList keyPassIn(NDArray clips, boolean training) {
@@ -218,7 +220,9 @@ public final class MomentumEncoder {
    * @return unit embeddings {@code [..., E]}
    */
   public NDArray keyEmbed(NDArray pooled, boolean training) {
-    return keyHead.embed(keyStore, pooled, training);
+    try (NoGradScope noGrad = NoGradScope.open()) {
+      return keyHead.embed(keyStore, pooled, training);
+    }
   }
 
   /** Key parameters on device i: the primary's own arrays, or fresh copies for this pass. */

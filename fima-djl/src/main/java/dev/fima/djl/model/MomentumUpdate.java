@@ -12,10 +12,10 @@ import java.util.Iterator;
  * the reference, which iterates {@code parameters()} and not buffers, the key side keeps the
  * statistics of its own passes.
  *
- * <p>The update is in place on the key's arrays and reads the query through {@code stopGradient},
- * so it never enters autograd, even when called inside a {@code GradientCollector} (gradient
- * recording is a per-thread libtorch mode; an in-place add of a recorded array would otherwise turn
- * the key parameters into graph nodes).
+ * <p>The update is in place on the key's arrays, runs with gradient recording off ({@link
+ * NoGradScope}) and reads the query through {@code stopGradient}, so it never enters autograd, even
+ * when called inside a {@code GradientCollector} (gradient recording is a per-thread libtorch mode;
+ * an in-place add of a recorded array would otherwise turn the key parameters into graph nodes).
  */
 public final class MomentumUpdate {
 
@@ -50,6 +50,12 @@ public final class MomentumUpdate {
    */
   public static void update(Block query, Block key, double momentum) {
     float m = (float) momentum;
+    try (NoGradScope noGrad = NoGradScope.open()) {
+      updateAll(query, key, m);
+    }
+  }
+
+  private static void updateAll(Block query, Block key, float m) {
     forEachPair(
         query,
         key,
