@@ -10,9 +10,11 @@ import ai.djl.util.PairList;
 
 /**
  * The reference I3D's max-pool: a zero pad of {@link Padding3d#tfSame} amounts, then a max-pool in
- * ceil mode. Zero padding equals the usual minus-infinity padding here because every input follows
- * a ReLU; ceil mode only matters when the padded length minus the kernel is not a multiple of the
- * stride, as at a 7-cell grid before the last pool of an I3D at 112 pixels (7 becomes 4).
+ * ceil mode. Its inputs must be non-negative (every pool of I3D follows a ReLU): zero padding then
+ * equals the pool's own minus-infinity padding, which this block uses when the padding is
+ * symmetric, sparing a padded copy. Ceil mode only matters when the padded length minus the kernel
+ * is not a multiple of the stride, as at a 7-cell grid before the last pool of an I3D at 112 pixels
+ * (7 becomes 4).
  */
 public final class SameMaxPool3d extends AbstractBlock {
 
@@ -40,17 +42,18 @@ public final class SameMaxPool3d extends AbstractBlock {
       NDList inputs,
       boolean training,
       PairList<String, Object> params) {
-    NDArray x = inputs.singletonOrThrow();
-    if (!padding.isZero()) {
-      x = x.pad(padding.padShape(), 0);
+    NDArray input = inputs.singletonOrThrow();
+    Shape k = new Shape(ConvUnit.toLongs(kernel));
+    Shape s = new Shape(ConvUnit.toLongs(stride));
+    if (padding.isSymmetric()) {
+      // The pool's own (minus-infinity) padding equals zero padding on non-negative inputs and
+      // saves a padded copy of the map.
+      return new NDList(Pool.maxPool3d(input, k, s, padding.symmetricShape(), true));
     }
-    return new NDList(
-        Pool.maxPool3d(
-            x,
-            new Shape(ConvUnit.toLongs(kernel)),
-            new Shape(ConvUnit.toLongs(stride)),
-            NO_PADDING,
-            true));
+    NDArray padded = input.pad(padding.padShape(), 0);
+    NDArray out = Pool.maxPool3d(padded, k, s, NO_PADDING, true);
+    padded.close();
+    return new NDList(out);
   }
 
   @Override

@@ -77,6 +77,24 @@ class SamePaddingTest {
     }
   }
 
+  /**
+   * The inception branch's 3x3x3 stride-1 pool pads one cell on every side; on non-negative inputs
+   * the pool's own padding gives what zero padding gives. On one 3x4 frame holding 0..11 each
+   * output is the largest value of its 3x3 neighbourhood, clipped at the border (padding never
+   * wins, as no value is below 0).
+   */
+  @Test
+  void symmetricPoolMatchesZeroPaddingOnNonNegativeInput() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      SameMaxPool3d pool = new SameMaxPool3d(new int[] {3, 3, 3}, new int[] {1, 1, 1});
+      NDArray grid = m.arange(12f).reshape(1, 1, 1, 3, 4); // 0..11, one frame
+      NDArray out =
+          pool.forward(new ParameterStore(m, false), new NDList(grid), false).singletonOrThrow();
+      assertEquals(grid.getShape(), out.getShape());
+      assertArrayEquals(new float[] {5, 6, 7, 7, 9, 10, 11, 11, 9, 10, 11, 11}, out.toFloatArray());
+    }
+  }
+
   /** The 3x3 stride-2 pool pads one zero after: at the border the zero competes with negatives. */
   @Test
   void poolPadsWithZerosAfterTheInput() {
