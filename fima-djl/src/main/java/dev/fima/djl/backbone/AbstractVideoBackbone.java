@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.fima.api.config.BackboneConfig;
@@ -14,7 +13,7 @@ import dev.fima.api.config.BackboneConfig;
  * A backbone made of one body that produces the feature map, followed by global average pooling.
  * Subclasses build the body in their constructor and pass it here.
  */
-public abstract class AbstractVideoBackbone extends AbstractBlock implements VideoBackbone {
+public abstract class AbstractVideoBackbone extends AbstractFimaBlock implements VideoBackbone {
 
   private final BackboneConfig config;
   private final NamedSequence body;

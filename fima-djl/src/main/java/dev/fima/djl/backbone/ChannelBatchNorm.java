@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
@@ -19,7 +18,7 @@ import ai.djl.util.PairList;
  * this block calls the functional form with -1 and sizes its parameters from axis 1. It therefore
  * relies on the PyTorch engine, which is the only engine FIMA-J runs on.
  */
-public final class ChannelBatchNorm extends AbstractBlock {
+public final class ChannelBatchNorm extends AbstractFimaBlock {
 
   private static final float TORCH_MOMENTUM = 0.1f;
   private static final float EPSILON = 1e-5f;

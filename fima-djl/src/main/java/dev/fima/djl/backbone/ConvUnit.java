@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv3d;
@@ -17,7 +16,7 @@ import ai.djl.util.PairList;
  * backbone here is built from. Asymmetric ("SAME") padding is applied as an explicit zero pad of
  * the input; symmetric padding goes to the convolution itself.
  */
-public final class ConvUnit extends AbstractBlock {
+public final class ConvUnit extends AbstractFimaBlock {
 
   private static final Shape NO_DILATION = new Shape(1, 1, 1);
 

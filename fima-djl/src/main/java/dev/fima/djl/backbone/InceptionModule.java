@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -16,7 +15,7 @@ import java.util.List;
  * One "Mixed" module of the inflated Inception-v1 (I3D): four branches concatenated along the
  * channels, a 1x1x1 convolution; 1x1x1 then 3x3x3; 1x1x1 then 3x3x3; a 3x3x3 max-pool then 1x1x1.
  */
-public final class InceptionModule extends AbstractBlock {
+public final class InceptionModule extends AbstractFimaBlock {
 
   private final List<Block> branches;
   private final int outChannels;

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -14,7 +13,7 @@ import ai.djl.util.PairList;
  * like the architecture ({@code 03layer2_01block1_02conv2_weight}) rather than like positions of
  * anonymous classes. Exported backbones are checked parameter by parameter under these names.
  */
-public final class NamedSequence extends AbstractBlock {
+public final class NamedSequence extends AbstractFimaBlock {
 
   /** Creates an empty sequence. */
   public NamedSequence() {}

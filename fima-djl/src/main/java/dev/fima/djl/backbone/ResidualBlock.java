@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
@@ -16,7 +15,7 @@ import ai.djl.util.PairList;
  * factorisation of each), batch normalisation, and a shortcut that is a strided 1x1x1 convolution
  * with batch normalisation when the shape changes (torchvision's {@code BasicBlock}).
  */
-public final class ResidualBlock extends AbstractBlock {
+public final class ResidualBlock extends AbstractFimaBlock {
 
   private final Block conv1;
   private final Block conv2;

@@ -3,7 +3,6 @@ package dev.fima.djl.backbone;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -16,7 +15,7 @@ import ai.djl.util.PairList;
  * is not a multiple of the stride, as at a 7-cell grid before the last pool of an I3D at 112 pixels
  * (7 becomes 4).
  */
-public final class SameMaxPool3d extends AbstractBlock {
+public final class SameMaxPool3d extends AbstractFimaBlock {
 
   private static final Shape NO_PADDING = new Shape(0, 0, 0);
 

@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.fima.djl.backbone.AbstractFimaBlock;
 
 /**
  * Named blocks held together so that their parameters can be listed, saved, loaded, frozen and
@@ -15,7 +15,7 @@ import ai.djl.util.PairList;
  * parts are initialised by their owner; initialising the group only records an input shape, which
  * DJL's parameter files need.
  */
-public final class BlockGroup extends AbstractBlock {
+public final class BlockGroup extends AbstractFimaBlock {
 
   /** Creates an empty group. */
   public BlockGroup() {}

@@ -5,12 +5,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
+import dev.fima.djl.backbone.AbstractFimaBlock;
 
 /**
  * Multi-head attention of query tokens over memory tokens, batch first: inputs {@code [queries [N,
@@ -19,7 +19,7 @@ import ai.djl.util.PairList;
  * Initialisation follows PyTorch: Xavier-uniform input projections with zero biases, a default
  * output projection with zero bias.
  */
-public final class CrossAttention extends AbstractBlock {
+public final class CrossAttention extends AbstractFimaBlock {
 
   private final int dim;
   private final int heads;

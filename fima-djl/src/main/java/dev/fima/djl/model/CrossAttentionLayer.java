@@ -5,13 +5,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.fima.djl.backbone.AbstractFimaBlock;
 
 /**
  * One layer of the motion decoder: a pre-norm transformer decoder layer whose self-attention the
@@ -19,7 +19,7 @@ import ai.djl.util.PairList;
  * LN(x))))}. The memory is not normalised. Without self-attention the query tokens never interact:
  * each output depends on its own token and the memory only.
  */
-public final class CrossAttentionLayer extends AbstractBlock {
+public final class CrossAttentionLayer extends AbstractFimaBlock {
 
   private final float dropout;
   private final LayerNorm attentionNorm;

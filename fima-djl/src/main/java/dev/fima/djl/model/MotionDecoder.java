@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.fima.djl.backbone.AbstractFimaBlock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +17,7 @@ import java.util.List;
  * counts work. Unlike the reference, whose layers are deep copies of one layer and so start equal,
  * each layer is initialised independently.
  */
-public final class MotionDecoder extends AbstractBlock {
+public final class MotionDecoder extends AbstractFimaBlock {
 
   private final List<Block> layers = new ArrayList<>();
 

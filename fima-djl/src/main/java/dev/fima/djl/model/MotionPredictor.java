@@ -7,13 +7,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import dev.fima.api.config.PositionalEncoding;
+import dev.fima.djl.backbone.AbstractFimaBlock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The class token starts at zero and carries no positional encoding, as in the reference. Any
  * T', h and w work.
  */
-public final class MotionPredictor extends AbstractBlock {
+public final class MotionPredictor extends AbstractFimaBlock {
 
   private final int dim;
   private final PositionalEncoding positional;

@@ -5,11 +5,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.fima.djl.backbone.AbstractFimaBlock;
 
 /**
  * The projection head {@code C -> hidden -> E} (ReLU between, biases, no batch norm), the
@@ -17,7 +17,7 @@ import ai.djl.util.PairList;
  * pooled vectors {@code [B, C]} and channel-last dense maps {@code [B, T', h, w, C]}; the
  * reference's 1x1 convolutions over a channel-first map are the same computation.
  */
-public final class ProjectionHead extends AbstractBlock {
+public final class ProjectionHead extends AbstractFimaBlock {
 
   private final Linear hidden;
   private final Linear output;
