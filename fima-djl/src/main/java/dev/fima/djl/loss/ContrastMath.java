@@ -3,8 +3,8 @@ package dev.fima.djl.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.fima.djl.nd.Scalars;
 
 /** Numerics shared by the contrastive terms: InfoNCE with the positive in column 0, log-sum-exp. */
 final class ContrastMath {
@@ -27,7 +27,7 @@ final class ContrastMath {
             ? pos
             : NDArrays.concat(
                 new NDList(pos, query.matMul(onDevice(negatives, query).transpose())), 1);
-    return divide(all, temperature);
+    return Scalars.divide(all, temperature);
   }
 
   /**
@@ -62,54 +62,6 @@ final class ContrastMath {
   static NDArray logSumExp(NDArray x, int axis) {
     NDArray max = x.stopGradient().max(new int[] {axis}, true);
     return x.sub(max).exp().sum(new int[] {axis}).log().add(max.squeeze(axis));
-  }
-
-  /**
-   * Returns a scalar in an array's data type, device and manager, to combine with it.
-   *
-   * <p>Why not {@code x.div(number)}: DJL's PyTorch engine turns the number into a tensor that
-   * borrows the memory of a Java direct buffer, computes, and closes that tensor at once. When
-   * {@code x} records a gradient, autograd keeps the scalar for the backward pass, but the Java
-   * buffer behind it may be garbage-collected in between, so backward can read freed memory (seen
-   * as a rare, huge, non-reproducible gradient). A scalar owned by {@code x}'s manager stays alive
-   * until that manager, normally the step's, is closed after backward.
-   *
-   * @param like the array whose type, device and manager the scalar takes
-   * @param value the value
-   * @return a 0-d array
-   */
-  static NDArray scalarLike(NDArray like, double value) {
-    NDManager manager = like.getManager();
-    NDArray scalar =
-        like.getDataType() == DataType.FLOAT64
-            ? manager.create(value)
-            : manager.create((float) value).toType(like.getDataType(), false);
-    return scalar.getDevice().equals(like.getDevice())
-        ? scalar
-        : scalar.toDevice(like.getDevice(), false);
-  }
-
-  /**
-   * Divides by a number held in a scalar of the array's own type ({@link #scalarLike}): safe under
-   * autograd, and neither promotes a float32 scalar to float64 nor rounds a float64 divisor.
-   *
-   * @param x the array
-   * @param divisor the divisor
-   * @return {@code x / divisor}, same data type as {@code x}
-   */
-  static NDArray divide(NDArray x, double divisor) {
-    return x.div(scalarLike(x, divisor));
-  }
-
-  /**
-   * Multiplies by a number held in a scalar of the array's own type (see {@link #divide}).
-   *
-   * @param x the array
-   * @param factor the factor
-   * @return {@code x * factor}, same data type as {@code x}
-   */
-  static NDArray multiply(NDArray x, double factor) {
-    return x.mul(scalarLike(x, factor));
   }
 
   /**

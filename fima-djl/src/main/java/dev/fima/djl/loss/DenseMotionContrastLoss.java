@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
+import dev.fima.djl.nd.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -99,7 +100,7 @@ public final class DenseMotionContrastLoss extends Loss {
     NDArray queries = prediction.reshape(n, dim, cellsQ).transpose(0, 2, 1); // [N, A, D]
     NDArray positiveKeys = keySlices.get(slice).reshape(n, dim, cellsK); // [N, D, Bk]
     NDArray similarity =
-        ContrastMath.divide(queries.batchMatMul(positiveKeys), temperature); // [N, A, Bk]
+        Scalars.divide(queries.batchMatMul(positiveKeys), temperature); // [N, A, Bk]
 
     NDList denominatorKeys = new NDList();
     for (NDArray keys : keySlices) {
@@ -110,8 +111,7 @@ public final class DenseMotionContrastLoss extends Loss {
     }
     NDArray allKeys = NDArrays.concat(denominatorKeys, 0);
     NDArray allLogits =
-        ContrastMath.divide(
-            queries.reshape(n * cellsQ, dim).matMul(allKeys.transpose()), temperature);
+        Scalars.divide(queries.reshape(n * cellsQ, dim).matMul(allKeys.transpose()), temperature);
     NDArray logDenominator = ContrastMath.logSumExp(allLogits, 1).reshape(n, cellsQ);
 
     NDArray pairs =

@@ -7,6 +7,7 @@ import ai.djl.training.loss.Loss;
 import dev.fima.api.config.LossConfig;
 import dev.fima.djl.model.FeatureQueue;
 import dev.fima.djl.model.FimaOutputs;
+import dev.fima.djl.nd.Scalars;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,7 +137,7 @@ public final class FimaLoss extends Loss {
               second);
       values.put(INSTANCE, r.loss());
       instanceAccuracy = r.accuracy();
-      total = ContrastMath.multiply(r.loss(), config.instanceWeight());
+      total = Scalars.multiply(r.loss(), config.instanceWeight());
     }
     NDArray localAccuracy = null;
     NDArray denseKept = null;
@@ -151,7 +152,7 @@ public final class FimaLoss extends Loss {
               queue);
       values.put(LOCAL, r.loss());
       localAccuracy = r.accuracy();
-      total = add(total, ContrastMath.multiply(r.loss(), config.localWeight()));
+      total = add(total, Scalars.multiply(r.loss(), config.localWeight()));
     }
     if (outputs.hasMotion() && denseActive()) {
       NDArray queue = queues.dense().map(FeatureQueue::features).orElse(null);
@@ -182,10 +183,10 @@ public final class FimaLoss extends Loss {
         sum = add(sum, n.loss().add(m.loss()));
         kept = add(kept, n.keptSamples().add(m.keptSamples()));
       }
-      NDArray value = ContrastMath.divide(sum, 2 * slices);
+      NDArray value = Scalars.divide(sum, 2 * slices);
       values.put(DENSE, value);
       denseKept = kept.div(2f * slices * outputs.queryM().getShape().get(0));
-      total = add(total, ContrastMath.multiply(value, config.denseWeight()));
+      total = add(total, Scalars.multiply(value, config.denseWeight()));
     }
     if (total == null) {
       throw new IllegalStateException("every loss term is switched off (all weights are 0)");

@@ -3,6 +3,7 @@ package dev.fima.djl.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
+import dev.fima.djl.nd.Scalars;
 
 /**
  * The global RGB instance contrast of FIMA and MoCo (section 4(a) of the method notes): a symmetric
@@ -72,7 +73,7 @@ public final class InstanceContrastLoss extends Loss {
     NDArray first = ContrastMath.logits(queryM, keyN, negatives, temperature);
     NDArray second = ContrastMath.logits(queryN, keyM, secondNegatives, temperature);
     NDArray loss =
-        ContrastMath.divide(
+        Scalars.divide(
             ContrastMath.crossEntropyAtZero(first).add(ContrastMath.crossEntropyAtZero(second)), 2);
     NDArray accuracy =
         first.getShape().equals(second.getShape())

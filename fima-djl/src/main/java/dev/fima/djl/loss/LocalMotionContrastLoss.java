@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.loss.Loss;
 import dev.fima.api.config.LocalNegatives;
+import dev.fima.djl.nd.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -95,8 +96,7 @@ public final class LocalMotionContrastLoss extends Loss {
       loss = loss == null ? term : loss.add(term);
       accuracy = accuracy == null ? hit : accuracy.add(hit);
     }
-    return new Result(
-        ContrastMath.divide(loss, 2 * slices), ContrastMath.divide(accuracy, 2 * slices));
+    return new Result(Scalars.divide(loss, 2 * slices), Scalars.divide(accuracy, 2 * slices));
   }
 
   /**
@@ -137,7 +137,7 @@ public final class LocalMotionContrastLoss extends Loss {
     if (queue != null) {
       columns.add(prediction.matMul(ContrastMath.onDevice(queue, prediction).transpose()));
     }
-    return ContrastMath.divide(NDArrays.concat(columns, 1), temperature);
+    return Scalars.divide(NDArrays.concat(columns, 1), temperature);
   }
 
   /**

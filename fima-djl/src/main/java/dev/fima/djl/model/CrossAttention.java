@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
 import dev.fima.djl.backbone.AbstractFimaBlock;
+import dev.fima.djl.nd.Scalars;
 
 /**
  * Multi-head attention of query tokens over memory tokens, batch first: inputs {@code [queries [N,
@@ -63,7 +64,8 @@ public final class CrossAttention extends AbstractFimaBlock {
     NDArray q = split(query.forward(ps, new NDList(tokens), training).singletonOrThrow());
     NDArray k = split(key.forward(ps, new NDList(memory), training).singletonOrThrow());
     NDArray v = split(value.forward(ps, new NDList(memory), training).singletonOrThrow());
-    NDArray scores = q.mul(1 / Math.sqrt((double) dim / heads)).matMul(k.transpose(0, 1, 3, 2));
+    NDArray scores =
+        Scalars.multiply(q, 1 / Math.sqrt((double) dim / heads)).matMul(k.transpose(0, 1, 3, 2));
     NDArray weights = scores.softmax(-1);
     if (training && dropout > 0) {
       weights = Dropout.dropout(weights, dropout, true).singletonOrThrow();

@@ -330,12 +330,13 @@ public final class FimaPretrainer implements Pretrainer {
             means.add(record);
             if (outcome.skipped()) {
               LOG.warn(
-                  "step {} (epoch {}, batch {}) skipped: loss {} gradient norm {}",
+                  "step {} (epoch {}, batch {}) skipped: loss {} gradient norm {}{}",
                   position.step(),
                   epoch,
                   batchIndex,
                   outcome.values().get(FimaLoss.TOTAL),
-                  outcome.values().get("grad_norm"));
+                  outcome.values().get("grad_norm"),
+                  nonFiniteNote(step.nonFiniteParameters()));
             }
             for (StepListener l : listeners) {
               l.onStep(record);
@@ -378,6 +379,17 @@ public final class FimaPretrainer implements Pretrainer {
         throw new UncheckedIOException("cannot write a checkpoint into " + store.directory(), e);
       }
     }
+  }
+
+  private static String nonFiniteNote(List<String> parameters) {
+    if (parameters.isEmpty()) {
+      return "";
+    }
+    int shown = Math.min(5, parameters.size());
+    return "; non-finite gradients in "
+        + parameters.size()
+        + " parameters, first "
+        + String.join(", ", parameters.subList(0, shown));
   }
 
   /** Sums of every value over an epoch's completed steps. */

@@ -88,6 +88,15 @@ final class PretrainStep {
     return new Outcome(values, false);
   }
 
+  /**
+   * Returns the parameters whose gradient was not finite in the last step discarded for it.
+   *
+   * @return parameter ids, empty when no step was discarded for its gradient
+   */
+  List<String> nonFiniteParameters() {
+    return server.lastNonFiniteParameters();
+  }
+
   /** Reads every scalar of the step in one transfer. */
   private static Map<String, Double> toHost(LossTerms terms) {
     List<String> names = new ArrayList<>(terms.values().keySet());

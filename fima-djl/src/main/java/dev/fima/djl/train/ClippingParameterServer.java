@@ -28,6 +28,7 @@ public final class ClippingParameterServer implements ParameterServer {
   private final Optimizer optimizer;
   private final double maxNorm;
   private final Map<String, NDArray[]> pending = new LinkedHashMap<>();
+  private List<String> nonFinite = List.of();
 
   /**
    * Creates the server.
@@ -117,6 +118,7 @@ public final class ClippingParameterServer implements ParameterServer {
       }
       squares.close();
       if (!Double.isFinite(norm)) {
+        nonFinite = nonFiniteParameters(ids, sums);
         clearGradients();
         return norm;
       }
@@ -142,6 +144,29 @@ public final class ClippingParameterServer implements ParameterServer {
       handles.forEach(NDArray::close);
       pending.clear();
     }
+  }
+
+  /**
+   * Returns the parameters whose gradient held a NaN or an infinity in the last step that was
+   * discarded for a non-finite norm, to say in the warning where the step went wrong.
+   *
+   * @return parameter ids, in update order; empty before any such step
+   */
+  public List<String> lastNonFiniteParameters() {
+    return nonFinite;
+  }
+
+  private static List<String> nonFiniteParameters(List<String> ids, List<NDArray> gradients) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      NDArray g = gradients.get(i);
+      try (NDArray bad = g.isNaN().logicalOr(g.isInfinite()).any()) {
+        if (bad.getBoolean()) {
+          names.add(ids.get(i));
+        }
+      }
+    }
+    return List.copyOf(names);
   }
 
   /** Forgets the registered parameters and clears their gradients without updating them. */
