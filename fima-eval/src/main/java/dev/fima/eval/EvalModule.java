@@ -3,7 +3,6 @@ package dev.fima.eval;
 import com.google.inject.AbstractModule;
 import dev.fima.api.FimaException;
 import dev.fima.api.config.FinetuneConfig;
-import dev.fima.api.config.RetrieveConfig;
 import dev.fima.api.config.TestConfig;
 import dev.fima.api.jobs.ClipTester;
 import dev.fima.api.jobs.EvalReport;
@@ -12,6 +11,7 @@ import dev.fima.api.jobs.LinearProbe;
 import dev.fima.api.jobs.Retriever;
 import dev.fima.eval.backbone.BackboneModule;
 import dev.fima.eval.probe.LinearProbeJob;
+import dev.fima.eval.retrieval.RetrievalJob;
 import java.nio.file.Path;
 
 /**
@@ -26,11 +26,11 @@ public final class EvalModule extends AbstractModule {
     bind(LinearProbe.class).to(LinearProbeJob.class);
     bind(FineTuner.class).to(Pending.class);
     bind(ClipTester.class).to(Pending.class);
-    bind(Retriever.class).to(Pending.class);
+    bind(Retriever.class).to(RetrievalJob.class);
   }
 
   /** Placeholder until evaluation lands (issue 6). */
-  static final class Pending implements FineTuner, ClipTester, Retriever {
+  static final class Pending implements FineTuner, ClipTester {
     private static FimaException notYet(String what) {
       return new FimaException(what + " is not built yet (issue 6)");
     }
@@ -43,11 +43,6 @@ public final class EvalModule extends AbstractModule {
     @Override
     public EvalReport test(TestConfig config) {
       throw notYet("multi-clip testing");
-    }
-
-    @Override
-    public EvalReport retrieve(RetrieveConfig config) {
-      throw notYet("retrieval");
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.fima.eval.features;
 
+import dev.fima.api.FimaException;
 import dev.fima.api.data.QuarantineEntry;
 import java.util.List;
 
@@ -80,6 +81,23 @@ public record ClipFeatures(
       }
     }
     return out;
+  }
+
+  /**
+   * Fails when there is nothing to evaluate or the backbone produced non-finite values.
+   *
+   * @param part what the videos are, for the message, e.g. {@code test}
+   * @throws FimaException when no video was decoded or a value is NaN or infinite
+   */
+  public void requireUsable(String part) {
+    if (size() == 0) {
+      throw new FimaException(
+          "no " + part + " video could be decoded (" + skipped.size() + " skipped)");
+    }
+    if (!allFinite()) {
+      throw new FimaException(
+          "the backbone produced NaN or infinite features on the " + part + " videos");
+    }
   }
 
   /**

@@ -54,7 +54,7 @@ public final class ClassificationFiles {
     for (int c = 0; c < metrics.classes(); c++) {
       csv.append(c)
           .append(',')
-          .append(quote(classNames.get(c)))
+          .append(Csv.quote(classNames.get(c)))
           .append(',')
           .append(count[c])
           .append(',')
@@ -77,24 +77,17 @@ public final class ClassificationFiles {
   public static String confusionCsv(ClassificationMetrics metrics, List<String> classNames) {
     StringBuilder csv = new StringBuilder("true\\predicted");
     for (String name : classNames) {
-      csv.append(',').append(quote(name));
+      csv.append(',').append(Csv.quote(name));
     }
     csv.append('\n');
     long[][] confusion = metrics.confusion();
     for (int t = 0; t < confusion.length; t++) {
-      csv.append(quote(classNames.get(t)));
+      csv.append(Csv.quote(classNames.get(t)));
       for (long n : confusion[t]) {
         csv.append(',').append(n);
       }
       csv.append('\n');
     }
     return csv.toString();
-  }
-
-  private static String quote(String s) {
-    if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
-      return '"' + s.replace("\"", "\"\"") + '"';
-    }
-    return s;
   }
 }
