@@ -23,7 +23,7 @@ public interface BackboneProvider {
    * @return the initialised backbone with its descriptor summary
    * @throws dev.fima.api.FimaException when the folder is not a compatible backbone
    */
-  LoadedBackbone open(BackboneSpec spec, ClipConfig clip, NDManager manager, long seed);
+  OpenedBackbone open(BackboneSpec spec, ClipConfig clip, NDManager manager, long seed);
 
   /**
    * Writes a backbone in the exported format, so that it can be opened again (a fine-tuned backbone

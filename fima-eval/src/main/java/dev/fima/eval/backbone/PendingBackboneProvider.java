@@ -16,7 +16,7 @@ final class PendingBackboneProvider implements BackboneProvider {
   }
 
   @Override
-  public LoadedBackbone open(BackboneSpec spec, ClipConfig clip, NDManager manager, long seed) {
+  public OpenedBackbone open(BackboneSpec spec, ClipConfig clip, NDManager manager, long seed) {
     throw notYet();
   }
 

@@ -11,7 +11,7 @@ import dev.fima.api.DataException;
 import dev.fima.api.config.ClipConfig;
 import dev.fima.eval.backbone.BackboneProvider;
 import dev.fima.eval.backbone.BackboneSpec;
-import dev.fima.eval.backbone.LoadedBackbone;
+import dev.fima.eval.backbone.OpenedBackbone;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,7 +122,7 @@ public record FineTunedModel(
     if (classNames == null || classNames.isEmpty() || dropout == null) {
       throw new DataException(json, "classNames and dropout are required");
     }
-    LoadedBackbone backbone =
+    OpenedBackbone backbone =
         backbones.open(
             BackboneSpec.parse("model", folder.resolve("backbone").toString()),
             clip,

@@ -13,7 +13,7 @@ import dev.fima.api.jobs.LinearProbe;
 import dev.fima.eval.EvalSession;
 import dev.fima.eval.backbone.BackboneProvider;
 import dev.fima.eval.backbone.BackboneSpec;
-import dev.fima.eval.backbone.LoadedBackbone;
+import dev.fima.eval.backbone.OpenedBackbone;
 import dev.fima.eval.backbone.ParameterDigest;
 import dev.fima.eval.features.CachedExtraction;
 import dev.fima.eval.features.ClipFeatures;
@@ -63,7 +63,7 @@ public final class LinearProbeJob implements LinearProbe {
     try (EvalSession session = EvalSession.open(config.data(), config.run(), source)) {
       NDManager manager = session.manager();
       long seed = config.run().seed();
-      LoadedBackbone backbone = backbones.open(spec, config.clip(), manager, seed);
+      OpenedBackbone backbone = backbones.open(spec, config.clip(), manager, seed);
       String digest = ParameterDigest.of(backbone.block());
       CachedExtraction extraction =
           new CachedExtraction(

@@ -6,7 +6,7 @@ import dev.fima.api.config.ClipConfig;
 import dev.fima.api.config.DataConfig;
 import dev.fima.api.config.RunConfig;
 import dev.fima.api.data.VideoCatalog;
-import dev.fima.eval.backbone.LoadedBackbone;
+import dev.fima.eval.backbone.OpenedBackbone;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,7 +56,7 @@ public final class Protocol {
    * @param digest the SHA-256 of its parameters
    * @return this
    */
-  public Protocol backbone(LoadedBackbone backbone, String digest) {
+  public Protocol backbone(OpenedBackbone backbone, String digest) {
     put("backbone", backbone.spec().text());
     put("backboneDescriptor", new LinkedHashMap<>(backbone.descriptor()));
     put("backboneParameterSha256", digest);

@@ -8,7 +8,7 @@ import dev.fima.api.jobs.Retriever;
 import dev.fima.eval.EvalSession;
 import dev.fima.eval.backbone.BackboneProvider;
 import dev.fima.eval.backbone.BackboneSpec;
-import dev.fima.eval.backbone.LoadedBackbone;
+import dev.fima.eval.backbone.OpenedBackbone;
 import dev.fima.eval.backbone.ParameterDigest;
 import dev.fima.eval.features.CachedExtraction;
 import dev.fima.eval.features.ClipFeatures;
@@ -60,7 +60,7 @@ public final class RetrievalJob implements Retriever {
   public EvalReport retrieve(RetrieveConfig config) {
     BackboneSpec spec = BackboneSpec.parse("backbone", config.backbone());
     try (EvalSession session = EvalSession.open(config.data(), config.run(), source)) {
-      LoadedBackbone backbone =
+      OpenedBackbone backbone =
           backbones.open(spec, config.clip(), session.manager(), config.run().seed());
       String digest = ParameterDigest.of(backbone.block());
       CachedExtraction extraction =

@@ -12,7 +12,7 @@ import dev.fima.api.config.ClipConfig;
 import dev.fima.djl.backbone.VideoBackbone;
 import dev.fima.eval.backbone.BackboneProvider;
 import dev.fima.eval.backbone.BackboneSpec;
-import dev.fima.eval.backbone.LoadedBackbone;
+import dev.fima.eval.backbone.OpenedBackbone;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -32,7 +32,7 @@ public final class TinyBackboneProvider implements BackboneProvider {
   public int opened;
 
   @Override
-  public LoadedBackbone open(BackboneSpec spec, ClipConfig clip, NDManager manager, long seed) {
+  public OpenedBackbone open(BackboneSpec spec, ClipConfig clip, NDManager manager, long seed) {
     opened++;
     Shape input = new Shape(1, 3, clip.frames(), clip.crop(), clip.crop());
     Map<String, Object> descriptor = new LinkedHashMap<>();
@@ -46,7 +46,7 @@ public final class TinyBackboneProvider implements BackboneProvider {
       b.initialize(manager, DataType.FLOAT32, input);
       descriptor.put("architecture", "tiny");
       descriptor.put("init", "random, seed " + seed);
-      return new LoadedBackbone(b, spec, descriptor);
+      return new OpenedBackbone(b, spec, descriptor);
     }
     Path folder = spec.folder();
     Properties p = new Properties();
@@ -64,7 +64,7 @@ public final class TinyBackboneProvider implements BackboneProvider {
       throw new DataException(folder, "cannot load parameters", e);
     }
     p.forEach((k, v) -> descriptor.put(k.toString(), v.toString()));
-    return new LoadedBackbone(b, spec, descriptor);
+    return new OpenedBackbone(b, spec, descriptor);
   }
 
   @Override

@@ -12,11 +12,11 @@ import java.util.Map;
  *     normalisation it was trained with, and its pretraining configuration and results when known;
  *     {@code random} backbones describe their architecture and seed
  */
-public record LoadedBackbone(
+public record OpenedBackbone(
     VideoBackbone block, BackboneSpec spec, Map<String, Object> descriptor) {
 
   /** Copies the descriptor. */
-  public LoadedBackbone {
+  public OpenedBackbone {
     descriptor = Map.copyOf(descriptor);
   }
 }
