@@ -24,6 +24,9 @@ import java.util.List;
  */
 public final class EvalSession implements AutoCloseable {
 
+  /** The system property DJL's PyTorch engine reads its intra-op thread count from. */
+  static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
+
   private final Device device;
   private final NDManager manager;
   private final VideoCatalog catalog;
@@ -46,6 +49,7 @@ public final class EvalSession implements AutoCloseable {
    * @throws DataException when a part of the split has no videos or the output cannot be created
    */
   public static EvalSession open(DataConfig data, RunConfig run, SupervisedDataSource source) {
+    applyThreads(run.threads());
     Engine engine = FimaRuntime.engine();
     Device device = Devices.resolve(run.device())[0];
     VideoCatalog catalog = source.catalog(data);
@@ -64,6 +68,20 @@ public final class EvalSession implements AutoCloseable {
     }
     engine.setRandomSeed((int) run.seed());
     return new EvalSession(device, engine.newBaseManager(device), catalog, output);
+  }
+
+  /**
+   * Asks libtorch for a number of intra-op threads. DJL reads the property when the engine starts,
+   * so it only takes effect when no job started the engine before in this JVM (the command line's
+   * case); an explicit {@code -Dai.djl.pytorch.num_threads} wins. On a shared machine one thread
+   * per process can be several times faster than one per core, as spinning threads contend.
+   *
+   * @param threads the thread count; 0 keeps libtorch's default
+   */
+  static void applyThreads(int threads) {
+    if (threads > 0 && System.getProperty(THREADS_PROPERTY) == null) {
+      System.setProperty(THREADS_PROPERTY, Integer.toString(threads));
+    }
   }
 
   /**

@@ -46,6 +46,7 @@ public final class Protocol {
     p.put("shortSide", data.shortSide());
     p.put("seed", run.seed());
     p.put("device", device.toString());
+    p.put("threads", System.getProperty("ai.djl.pytorch.num_threads", "libtorch default"));
     return p;
   }
 
