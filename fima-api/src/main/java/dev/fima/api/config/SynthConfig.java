@@ -2,17 +2,28 @@ package dev.fima.api.config;
 
 /**
  * The generated motion-video dataset: random appearance, class defined by motion only, written as
- * real video files in the UCF101 layout with split files.
+ * real video files in the UCF101 layout with split files. The generator's Javadoc (module
+ * fima-datasets, {@code MotionVideoGenerator}) lists the motion classes; the knobs below set the
+ * difficulty.
  *
  * @param output dataset root to write
  * @param classes number of motion classes
  * @param videosPerClass videos per class
  * @param frames frames per video
- * @param width frame width in pixels
- * @param height frame height in pixels
+ * @param width frame width in pixels, even
+ * @param height frame height in pixels, even
  * @param fps frame rate written into the files
  * @param testFraction fraction of each class listed in the test split files
  * @param seed generator seed; the same seed writes the same videos
+ * @param minObjectSize smallest moving-object side as a fraction of the frame's short side
+ * @param maxObjectSize largest moving-object side as a fraction of the frame's short side
+ * @param objects moving objects per video, all performing the video's motion
+ * @param distractors static objects per video, drawn from the same appearance distribution
+ * @param speed multiplier of every motion's rate (1 = the documented base rates)
+ * @param clutter contrast of the background texture, 0 (flat colour) to 1
+ * @param noise standard deviation of fresh per-pixel noise in every frame, as a fraction of full
+ *     scale
+ * @param cameraJitter standard deviation of a random whole-frame shift per frame, in pixels
  */
 public record SynthConfig(
     String output,
@@ -23,7 +34,15 @@ public record SynthConfig(
     int height,
     int fps,
     double testFraction,
-    long seed) {
+    long seed,
+    double minObjectSize,
+    double maxObjectSize,
+    int objects,
+    int distractors,
+    double speed,
+    double clutter,
+    double noise,
+    double cameraJitter) {
 
   /** Validates the ranges. */
   public SynthConfig {
@@ -33,16 +52,29 @@ public record SynthConfig(
     Check.atLeast("frames", frames, 2);
     Check.atLeast("width", width, 16);
     Check.atLeast("height", height, 16);
+    Check.that(width % 2 == 0, "width", "must be even (4:2:0 video), got " + width);
+    Check.that(height % 2 == 0, "height", "must be even (4:2:0 video), got " + height);
     Check.atLeast("fps", fps, 1);
     Check.range("testFraction", testFraction, 0.01, 0.9);
+    Check.range("minObjectSize", minObjectSize, 0.02, 1);
+    Check.range("maxObjectSize", maxObjectSize, minObjectSize, 1);
+    Check.atLeast("objects", objects, 1);
+    Check.atLeast("distractors", distractors, 0);
+    Check.range("speed", speed, 0.05, 20);
+    Check.range("clutter", clutter, 0, 1);
+    Check.range("noise", noise, 0, 0.5);
+    Check.range("cameraJitter", cameraJitter, 0, 16);
   }
 
   /**
-   * Returns a small dataset: 8 classes x 40 videos of 48 frames at 96x72, 25% test.
+   * Returns a small dataset: 8 classes x 40 videos of 48 frames at 96x72, 25% test; one large
+   * moving object (30-50% of the short side), no distractors, base speed, mild clutter (0.3), a
+   * little noise (0.02), no camera jitter.
    *
    * @return the defaults
    */
   public static SynthConfig defaults() {
-    return new SynthConfig("data/synthetic", 8, 40, 48, 96, 72, 25, 0.25, 7);
+    return new SynthConfig(
+        "data/synthetic", 8, 40, 48, 96, 72, 25, 0.25, 7, 0.3, 0.5, 1, 0, 1.0, 0.3, 0.02, 0.0);
   }
 }

@@ -1,0 +1,96 @@
+package dev.fima.datasets;
+
+import ai.djl.training.util.ProgressBar;
+import dev.fima.api.config.AugmentConfig;
+import dev.fima.api.config.ClipConfig;
+import dev.fima.api.config.DataConfig;
+import dev.fima.api.data.ClipAugmenter;
+import dev.fima.api.data.LabeledBatchLoader;
+import dev.fima.api.data.Split;
+import dev.fima.api.data.SupervisedDataSource;
+import dev.fima.api.data.VideoCatalog;
+import dev.fima.api.data.VideoEntry;
+import dev.fima.datasets.augment.DeviceClipAugmenter;
+import dev.fima.datasets.index.ClipIndex;
+import dev.fima.datasets.index.ClipIndexer;
+import dev.fima.datasets.loader.EvalLoader;
+import dev.fima.datasets.loader.SupervisedTrainLoader;
+import dev.fima.datasets.readers.Readers;
+import dev.fima.datasets.readers.VideoDataset;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Labelled data for evaluation: catalogs from the official split files ({@link Readers}), and
+ * parallel training and evaluation loaders over any list of videos, whose clip index is cached
+ * beside the data when the configuration says so.
+ */
+public final class VideoSupervisedDataSource implements SupervisedDataSource {
+
+  @Override
+  public VideoCatalog catalog(DataConfig data) {
+    return Readers.open(data, Split.TRAIN, ClipConfig.defaults()).listing();
+  }
+
+  @Override
+  public LabeledBatchLoader trainLoader(
+      DataConfig data,
+      ClipConfig clip,
+      AugmentConfig augment,
+      List<VideoEntry> videos,
+      int batchSize,
+      long seed) {
+    ClipIndex index = index(data, videos);
+    SupervisedTrainLoader loader =
+        new SupervisedTrainLoader(
+            videos,
+            index,
+            clip,
+            augment,
+            batchSize,
+            data.workers(),
+            data.prefetchBatches(),
+            data.shortSide(),
+            seed);
+    VideoPretrainDataSource.report(loader.stats().quarantine(), videos.size());
+    return loader;
+  }
+
+  @Override
+  public LabeledBatchLoader evalLoader(
+      DataConfig data,
+      ClipConfig clip,
+      int clips,
+      int crops,
+      List<VideoEntry> videos,
+      int batchSize) {
+    ClipIndex index = index(data, videos);
+    EvalLoader loader =
+        new EvalLoader(
+            videos,
+            index,
+            clip,
+            clips,
+            crops,
+            batchSize,
+            data.workers(),
+            data.prefetchBatches(),
+            data.shortSide());
+    VideoPretrainDataSource.report(loader.stats().quarantine(), videos.size());
+    return loader;
+  }
+
+  @Override
+  public ClipAugmenter augmenter(AugmentConfig augment) {
+    return new DeviceClipAugmenter(augment);
+  }
+
+  private static ClipIndex index(DataConfig data, List<VideoEntry> videos) {
+    Path cache =
+        data.cacheIndex() && data.root() != null && !data.root().isBlank()
+            ? Path.of(data.root()).resolve(VideoDataset.INDEX_FILE)
+            : null;
+    return new ClipIndexer(Runtime.getRuntime().availableProcessors())
+        .index(videos.stream().map(VideoEntry::path).toList(), cache, new ProgressBar());
+  }
+}
