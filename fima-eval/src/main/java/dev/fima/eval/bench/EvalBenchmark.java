@@ -98,7 +98,7 @@ public final class EvalBenchmark {
     for (int i = 0; i < values.length; i++) {
       values[i] = (float) random.nextGaussian();
     }
-    ClipFeatures f = new ClipFeatures(views, channels, values, yTest, new int[test], List.of());
+    ClipFeatures f = new ClipFeatures(views, channels, values, yTest, new int[test], List.of(), 0);
     Path dir = Files.createTempDirectory("fima-bench-cache");
     try {
       FeatureCache cache = new FeatureCache(dir);

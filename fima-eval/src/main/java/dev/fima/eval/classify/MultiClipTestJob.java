@@ -111,7 +111,7 @@ public final class MultiClipTestJob implements ClipTester {
           session.output().resolve(predictions), predictionsCsv(result, videos, datasetClasses));
       files.add(predictions);
       List<String> notes = new ArrayList<>();
-      Notes.skipped(notes, result.views(), "test");
+      Notes.decoding(notes, result.views(), "test");
       return ReportWriter.write(
           session.output(),
           new ReportWriter.Content(

@@ -13,6 +13,8 @@ import java.util.List;
  * @param labels {@code [N]} class of each video
  * @param videoIndices {@code [N]} index of each video in the list it was extracted from
  * @param skipped videos of that list that could not be decoded and have no features
+ * @param clampedViews views cut from videos shorter than one window, whose missing frames repeat
+ *     the last decoded frame (kept, not skipped, unlike the reference)
  */
 public record ClipFeatures(
     int views,
@@ -20,7 +22,8 @@ public record ClipFeatures(
     float[] values,
     int[] labels,
     int[] videoIndices,
-    List<QuarantineEntry> skipped) {
+    List<QuarantineEntry> skipped,
+    long clampedViews) {
 
   /** Checks the sizes agree. */
   public ClipFeatures {

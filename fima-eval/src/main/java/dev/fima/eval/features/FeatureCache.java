@@ -42,7 +42,7 @@ public final class FeatureCache {
 
   private static final Logger LOG = LoggerFactory.getLogger(FeatureCache.class);
   private static final String MAGIC = "FIMA-J features";
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
   private static final ObjectMapper CANONICAL =
       JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
@@ -198,6 +198,7 @@ public final class FeatureCache {
       out.write(buf.array(), 0, n * Float.BYTES);
       i += n;
     }
+    out.writeLong(f.clampedViews());
     out.writeInt(f.skipped().size());
     for (QuarantineEntry q : f.skipped()) {
       writeString(out, q.video().toString());
@@ -229,12 +230,13 @@ public final class FeatureCache {
           .get(v, i, n4);
       i += n4;
     }
+    long clamped = in.readLong();
     int skippedCount = in.readInt();
     List<QuarantineEntry> skipped = new ArrayList<>();
     for (int i = 0; i < skippedCount; i++) {
       skipped.add(new QuarantineEntry(Path.of(readString(in)), readString(in)));
     }
-    return new ClipFeatures(views, channels, v, labels, indices, skipped);
+    return new ClipFeatures(views, channels, v, labels, indices, skipped, clamped);
   }
 
   private static void writeString(DataOutputStream out, String s) throws IOException {

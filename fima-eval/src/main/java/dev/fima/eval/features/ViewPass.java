@@ -87,7 +87,8 @@ public final class ViewPass {
         out.values(),
         out.labels(),
         out.indices(),
-        loader.stats().quarantine());
+        loader.stats().quarantine(),
+        loader.stats().clampedSamples());
   }
 
   /** Host buffers that grow by doubling, so a dataset's outputs are copied about twice. */

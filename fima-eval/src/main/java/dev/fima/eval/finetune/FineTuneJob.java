@@ -343,7 +343,7 @@ public final class FineTuneJob implements FineTuner {
               session.catalog().classNames(),
               "fine-tuned, last epoch, " + session.catalog().name()));
       List<String> notes = new ArrayList<>();
-      Notes.skipped(notes, last.views(), "test");
+      Notes.decoding(notes, last.views(), "test");
       if (state.bestEpoch() > 0) {
         FineTunedModel best =
             FineTunedModel.load(out.resolve("best-model"), backbones, config.clip(), manager, seed);

@@ -182,8 +182,8 @@ public final class LinearProbeJob implements LinearProbe {
               "train", trainResult.outcome() + " " + trainResult.file().getFileName(),
               "test", testResult.outcome() + " " + testResult.file().getFileName()));
       List<String> notes = new ArrayList<>();
-      Notes.skipped(notes, train, "training");
-      Notes.skipped(notes, test, "test");
+      Notes.decoding(notes, train, "training");
+      Notes.decoding(notes, test, "test");
       if (metrics.k() < 5) {
         notes.add("top-5 is top-" + metrics.k() + ": the dataset has " + classes + " classes");
       }

@@ -13,14 +13,24 @@ public final class Notes {
   private Notes() {}
 
   /**
-   * Adds a note for each video that had no features because it could not be decoded, so that a
-   * smaller evaluation set is never silent (the reference skips short videos without a word).
+   * Adds notes on how the videos were read: clips of videos shorter than one window (kept, their
+   * last frame repeated) and each video that could not be decoded and has no result, so that a
+   * smaller or padded evaluation set is never silent (the reference skips short videos without a
+   * word).
    *
    * @param notes the list to add to
    * @param features features of one part of the split
    * @param part the part's name, e.g. {@code test}
    */
-  public static void skipped(List<String> notes, ClipFeatures features, String part) {
+  public static void decoding(List<String> notes, ClipFeatures features, String part) {
+    if (features.clampedViews() > 0) {
+      notes.add(
+          features.clampedViews()
+              + " "
+              + part
+              + " clip(s) came from videos shorter than one window; their missing frames repeat"
+              + " the last decoded frame (kept, where the reference skips such videos)");
+    }
     List<QuarantineEntry> skipped = features.skipped();
     if (skipped.isEmpty()) {
       return;

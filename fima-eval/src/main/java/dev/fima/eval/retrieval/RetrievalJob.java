@@ -123,8 +123,8 @@ public final class RetrievalJob implements Retriever {
                   + " videos: the whole gallery is searched");
         }
       }
-      Notes.skipped(notes, gallery, "training (gallery)");
-      Notes.skipped(notes, queries, "test (query)");
+      Notes.decoding(notes, gallery, "training (gallery)");
+      Notes.decoding(notes, queries, "test (query)");
       Map<String, Object> details = new LinkedHashMap<>();
       details.put(
           "Feature cache",

@@ -31,7 +31,8 @@ class FeatureCacheTest {
         v,
         new int[] {1, 0, 1},
         new int[] {0, 2, 3},
-        List.of(new QuarantineEntry(Path.of("a/b.avi"), "too short")));
+        List.of(new QuarantineEntry(Path.of("a/b.avi"), "too short")),
+        3);
   }
 
   private static Map<String, Object> key(String backbone) {
@@ -51,6 +52,7 @@ class FeatureCacheTest {
     assertArrayEquals(s.labels(), back.labels());
     assertArrayEquals(s.videoIndices(), back.videoIndices());
     assertEquals(s.skipped(), back.skipped());
+    assertEquals(3, back.clampedViews());
     assertEquals(2, back.views());
     assertEquals(4, back.channels());
   }
