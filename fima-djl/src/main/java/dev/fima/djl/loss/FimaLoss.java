@@ -1,0 +1,407 @@
+package dev.fima.djl.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.loss.Loss;
+import dev.fima.api.config.LossConfig;
+import dev.fima.djl.model.FeatureQueue;
+import dev.fima.djl.model.FimaOutputs;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The FIMA objective (section 4(d) of the method notes) and its queues:
+ *
+ * <pre>
+ * L = w_inst L_inst + w_local L_local + w_dense L_dense
+ * L_dense = mean over views v and slices t of dense(P_v^t, z_v^t | all slices of z_v)
+ * </pre>
+ *
+ * <p>{@link InstanceContrastLoss}, {@link LocalMotionContrastLoss} and {@link
+ * DenseMotionContrastLoss} compute the terms. A term whose weight is 0 is not computed at all (the
+ * "no local" and "no dense" ablations), and outputs without motion fields (the MoCo baseline) give
+ * the instance term alone. Each term is reported unweighted, with the instance and local top-1
+ * accuracies and the share of samples the dense term kept.
+ *
+ * <p>The queues are read while the terms are computed and written only by {@link #enqueue}, which
+ * the training loop calls after backward: an in-place write before backward would invalidate the
+ * graph. With {@link LossConfig#referenceEnqueueOrder()} the instance term's second half sees the
+ * queue as it would be after enqueueing the n keys, as in the reference.
+ */
+public final class FimaLoss extends Loss {
+
+  /** Name of the weighted total. */
+  public static final String TOTAL = "loss";
+
+  /** Name of the instance term. */
+  public static final String INSTANCE = "instance";
+
+  /** Name of the local motion term. */
+  public static final String LOCAL = "local";
+
+  /** Name of the dense motion term. */
+  public static final String DENSE = "dense";
+
+  /** Name of the top-1 accuracy of the instance logits. */
+  public static final String INSTANCE_ACCURACY = "instance_acc";
+
+  /** Name of the top-1 accuracy of the local logits. */
+  public static final String LOCAL_ACCURACY = "local_acc";
+
+  /** Name of the share of samples the dense term kept (those with at least one positive pair). */
+  public static final String DENSE_KEPT = "dense_kept";
+
+  private static final int FIXED_ARRAYS = 8;
+  private static final int ARRAYS_PER_SLICE = 8;
+
+  private final LossConfig config;
+  private final ContrastQueues queues;
+  private final InstanceContrastLoss instance;
+  private final LocalMotionContrastLoss local;
+  private final DenseMotionContrastLoss dense;
+
+  /**
+   * Creates the objective.
+   *
+   * @param config temperatures, weights and options
+   * @param queues the run's queues (read here, written by {@link #enqueue})
+   */
+  public FimaLoss(LossConfig config, ContrastQueues queues) {
+    super("fima");
+    this.config = config;
+    this.queues = queues;
+    this.instance = new InstanceContrastLoss(config.temperature());
+    this.local = new LocalMotionContrastLoss(config.temperature(), config.localNegatives());
+    this.dense = new DenseMotionContrastLoss(config.denseTemperature(), config.posRatio());
+  }
+
+  /**
+   * Returns the names this loss reports for outputs with or without motion fields, total first.
+   *
+   * @param motion whether the outputs carry motion fields (FIMA rather than MoCo)
+   * @return the names in report order
+   */
+  public List<String> names(boolean motion) {
+    List<String> names = new ArrayList<>();
+    names.add(TOTAL);
+    if (instanceActive()) {
+      names.add(INSTANCE);
+    }
+    if (motion && localActive()) {
+      names.add(LOCAL);
+    }
+    if (motion && denseActive()) {
+      names.add(DENSE);
+    }
+    if (instanceActive()) {
+      names.add(INSTANCE_ACCURACY);
+    }
+    if (motion && localActive()) {
+      names.add(LOCAL_ACCURACY);
+    }
+    if (motion && denseActive()) {
+      names.add(DENSE_KEPT);
+    }
+    return names;
+  }
+
+  /**
+   * Computes every active term for one device's outputs.
+   *
+   * @param outputs the model's outputs
+   * @return the weighted total and every term
+   */
+  public LossTerms compute(FimaOutputs outputs) {
+    return compute(outputs, outputs.keyN());
+  }
+
+  /**
+   * Computes every active term for one device's share of a batch.
+   *
+   * @param outputs this device's outputs
+   * @param allKeysN the n keys of every device in device order (this device's own on one device);
+   *     only used with the reference enqueue order, whose second instance half sees them queued
+   * @return the weighted total and every term
+   */
+  public LossTerms compute(FimaOutputs outputs, NDArray allKeysN) {
+    Map<String, NDArray> values = new LinkedHashMap<>();
+    NDArray total = null;
+    NDArray instanceAccuracy = null;
+    if (instanceActive()) {
+      FeatureQueue queue = queues.instance();
+      NDArray negatives = queue.features();
+      NDArray second =
+          config.referenceEnqueueOrder()
+              ? QueueWrites.afterEnqueue(negatives, queue.pointer(), allKeysN)
+              : negatives;
+      InstanceContrastLoss.Result r =
+          instance.compute(
+              outputs.queryM(),
+              outputs.queryN(),
+              outputs.keyM(),
+              outputs.keyN(),
+              negatives,
+              second);
+      values.put(INSTANCE, r.loss());
+      instanceAccuracy = r.accuracy();
+      total = ContrastMath.multiply(r.loss(), config.instanceWeight());
+    }
+    NDArray localAccuracy = null;
+    NDArray denseKept = null;
+    if (outputs.hasMotion() && localActive()) {
+      NDArray queue = queues.motion().map(FeatureQueue::features).orElse(null);
+      LocalMotionContrastLoss.Result r =
+          local.compute(
+              outputs.clsPredN(),
+              outputs.clsPredM(),
+              outputs.localKeysN(),
+              outputs.localKeysM(),
+              queue);
+      values.put(LOCAL, r.loss());
+      localAccuracy = r.accuracy();
+      total = add(total, ContrastMath.multiply(r.loss(), config.localWeight()));
+    }
+    if (outputs.hasMotion() && denseActive()) {
+      NDArray queue = queues.dense().map(FeatureQueue::features).orElse(null);
+      int slices = outputs.denseTargetN().size();
+      NDArray sum = null;
+      NDArray kept = null;
+      for (int t = 0; t < slices; t++) {
+        DenseMotionContrastLoss.Result n =
+            dense.compute(
+                outputs.densePredN().get(t),
+                outputs.denseTargetN(),
+                t,
+                outputs.coordM(),
+                outputs.coordN(),
+                outputs.foregroundM(),
+                outputs.foregroundN(),
+                queue);
+        DenseMotionContrastLoss.Result m =
+            dense.compute(
+                outputs.densePredM().get(t),
+                outputs.denseTargetM(),
+                t,
+                outputs.coordN(),
+                outputs.coordM(),
+                outputs.foregroundN(),
+                outputs.foregroundM(),
+                queue);
+        sum = add(sum, n.loss().add(m.loss()));
+        kept = add(kept, n.keptSamples().add(m.keptSamples()));
+      }
+      NDArray value = ContrastMath.divide(sum, 2 * slices);
+      values.put(DENSE, value);
+      denseKept = kept.div(2f * slices * outputs.queryM().getShape().get(0));
+      total = add(total, ContrastMath.multiply(value, config.denseWeight()));
+    }
+    if (total == null) {
+      throw new IllegalStateException("every loss term is switched off (all weights are 0)");
+    }
+    if (instanceAccuracy != null) {
+      values.put(INSTANCE_ACCURACY, instanceAccuracy);
+    }
+    if (localAccuracy != null) {
+      values.put(LOCAL_ACCURACY, localAccuracy);
+    }
+    if (denseKept != null) {
+      values.put(DENSE_KEPT, denseKept);
+    }
+    Map<String, NDArray> ordered = new LinkedHashMap<>();
+    ordered.put(TOTAL, total);
+    ordered.putAll(values);
+    return new LossTerms(total, ordered);
+  }
+
+  /**
+   * Writes the keys of a step into the queues, in the reference's order: instance {@code [k_n;
+   * k_m]}, motion {@code [l_n^0 ..; l_m^0 ..]}, dense the key cells of {@code z_n^0 .., z_m^0 ..}.
+   * Call it once per step, after backward. With several devices, pass every device's outputs in
+   * device order: each queue then receives all keys at once, as the reference's all-gather does.
+   *
+   * @param shards the outputs of every device, in device order
+   */
+  public void enqueue(List<FimaOutputs> shards) {
+    FimaOutputs first = shards.get(0);
+    if (instanceActive()) {
+      FeatureQueue q = queues.instance();
+      NDList keys = new NDList();
+      keys.add(gather(shards, FimaOutputs::keyN, q));
+      keys.add(gather(shards, FimaOutputs::keyM, q));
+      q.enqueue(NDArrays.concat(keys, 0));
+    }
+    if (first.hasMotion() && localActive() && queues.motion().isPresent()) {
+      FeatureQueue q = queues.motion().get();
+      NDList keys = new NDList();
+      for (int t = 0; t < first.localKeysN().size(); t++) {
+        int slice = t;
+        keys.add(gather(shards, o -> o.localKeysN().get(slice), q));
+      }
+      for (int t = 0; t < first.localKeysM().size(); t++) {
+        int slice = t;
+        keys.add(gather(shards, o -> o.localKeysM().get(slice), q));
+      }
+      q.enqueue(NDArrays.concat(keys, 0));
+    }
+    if (first.hasMotion() && denseActive() && queues.dense().isPresent()) {
+      FeatureQueue q = queues.dense().get();
+      NDList keys = new NDList();
+      for (int t = 0; t < first.denseTargetN().size(); t++) {
+        int slice = t;
+        keys.add(gather(shards, o -> cells(o.denseTargetN().get(slice)), q));
+      }
+      for (int t = 0; t < first.denseTargetM().size(); t++) {
+        int slice = t;
+        keys.add(gather(shards, o -> cells(o.denseTargetM().get(slice)), q));
+      }
+      q.enqueue(NDArrays.concat(keys, 0));
+    }
+  }
+
+  /**
+   * Returns the run's queues.
+   *
+   * @return the queues this loss reads
+   */
+  public ContrastQueues queues() {
+    return queues;
+  }
+
+  /**
+   * Computes the weighted total as a DJL {@link Loss}. The predictions are {@link #pack}ed outputs;
+   * the labels are unused.
+   *
+   * @param labels ignored, may be empty
+   * @param predictions the packed outputs
+   * @return the weighted total
+   */
+  @Override
+  public NDArray evaluate(NDList labels, NDList predictions) {
+    return compute(unpack(predictions)).total();
+  }
+
+  /**
+   * Lays outputs out as one list for {@link #evaluate}: {@code [queryM, queryN, keyM, keyN]} for
+   * outputs without motion; otherwise those, {@code foregroundM, foregroundN, coordM, coordN}, and
+   * for each slice t {@code localKeysM, localKeysN, clsPredN, clsPredM, densePredN, densePredM,
+   * denseTargetN, denseTargetM}.
+   *
+   * @param outputs the outputs
+   * @return the list
+   */
+  public static NDList pack(FimaOutputs outputs) {
+    NDList list = new NDList(outputs.queryM(), outputs.queryN(), outputs.keyM(), outputs.keyN());
+    if (!outputs.hasMotion()) {
+      return list;
+    }
+    list.add(outputs.foregroundM());
+    list.add(outputs.foregroundN());
+    list.add(outputs.coordM());
+    list.add(outputs.coordN());
+    for (int t = 0; t < outputs.localKeysM().size(); t++) {
+      list.add(outputs.localKeysM().get(t));
+      list.add(outputs.localKeysN().get(t));
+      list.add(outputs.clsPredN().get(t));
+      list.add(outputs.clsPredM().get(t));
+      list.add(outputs.densePredN().get(t));
+      list.add(outputs.densePredM().get(t));
+      list.add(outputs.denseTargetN().get(t));
+      list.add(outputs.denseTargetM().get(t));
+    }
+    return list;
+  }
+
+  /**
+   * Inverts {@link #pack}.
+   *
+   * @param list the packed outputs
+   * @return the outputs
+   */
+  public static FimaOutputs unpack(NDList list) {
+    if (list.size() == 4) {
+      return new FimaOutputs(
+          list.get(0),
+          list.get(1),
+          list.get(2),
+          list.get(3),
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null);
+    }
+    int rest = list.size() - FIXED_ARRAYS;
+    if (rest <= 0 || rest % ARRAYS_PER_SLICE != 0) {
+      throw new IllegalArgumentException("not a packed FimaOutputs: " + list.size() + " arrays");
+    }
+    int slices = rest / ARRAYS_PER_SLICE;
+    List<List<NDArray>> fields = new ArrayList<>();
+    for (int f = 0; f < ARRAYS_PER_SLICE; f++) {
+      List<NDArray> field = new ArrayList<>();
+      for (int t = 0; t < slices; t++) {
+        field.add(list.get(FIXED_ARRAYS + t * ARRAYS_PER_SLICE + f));
+      }
+      fields.add(field);
+    }
+    return new FimaOutputs(
+        list.get(0),
+        list.get(1),
+        list.get(2),
+        list.get(3),
+        fields.get(0),
+        fields.get(1),
+        fields.get(2),
+        fields.get(3),
+        fields.get(4),
+        fields.get(5),
+        fields.get(6),
+        fields.get(7),
+        list.get(4),
+        list.get(5),
+        list.get(6),
+        list.get(7));
+  }
+
+  private boolean instanceActive() {
+    return config.instanceWeight() > 0;
+  }
+
+  private boolean localActive() {
+    return config.localWeight() > 0;
+  }
+
+  private boolean denseActive() {
+    return config.denseWeight() > 0;
+  }
+
+  private static NDArray add(NDArray sum, NDArray term) {
+    return sum == null ? term : sum.add(term);
+  }
+
+  /** Rows of a key map {@code [B, D, h, w]} as {@code [B h w, D]}, sample-major. */
+  private static NDArray cells(NDArray map) {
+    long b = map.getShape().get(0);
+    long d = map.getShape().get(1);
+    return map.reshape(b, d, -1).transpose(0, 2, 1).reshape(-1, d);
+  }
+
+  private static NDArray gather(
+      List<FimaOutputs> shards, Function<FimaOutputs, NDArray> field, FeatureQueue queue) {
+    NDList parts = new NDList();
+    for (FimaOutputs shard : shards) {
+      parts.add(ContrastMath.onDevice(field.apply(shard).stopGradient(), queue.features()));
+    }
+    return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
+  }
+}

@@ -1,0 +1,22 @@
+package dev.fima.djl.pretrain;
+
+import ai.djl.ndarray.NDManager;
+import dev.fima.api.config.PretrainConfig;
+import dev.fima.djl.model.PretrainModel;
+
+/**
+ * Builds the model of a pretraining run (FIMA or the MoCo baseline), bound by Guice so that the
+ * training loop and the export do not depend on how models are assembled.
+ */
+public interface PretrainModelFactory {
+
+  /**
+   * Builds and initialises a model. Random initial values come from the engine's generator, which
+   * the caller seeds first, so the same seed gives the same model.
+   *
+   * @param config the run (backbone, model, clip sizes)
+   * @param manager manager whose device receives every parameter; it owns them
+   * @return an initialised model whose key side equals its query side
+   */
+  PretrainModel create(PretrainConfig config, NDManager manager);
+}

@@ -1,0 +1,165 @@
+package dev.fima.djl.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.ParameterServer;
+import ai.djl.training.optimizer.Optimizer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A parameter server that applies one optimiser step to all parameters at once, so that the global
+ * gradient norm is known before any parameter moves: the norm over every trained parameter (after
+ * summing the copies of several devices) is measured, the gradients are scaled down to {@code
+ * maxNorm} when they exceed it (as PyTorch's {@code clip_grad_norm_}), and a step whose norm is not
+ * finite is discarded.
+ *
+ * <p>The optimiser clears each gradient after its update, as DJL's PyTorch optimisers and {@link
+ * MomentumSgd} do. Use it with DJL's {@link ai.djl.training.ParameterStore}: {@code
+ * updateAllParameters()} only registers the parameters here, {@link #finishStep} does the update.
+ * Call {@link #finishStep} or {@link #discardStep} once per step.
+ */
+public final class ClippingParameterServer implements ParameterServer {
+
+  private final Optimizer optimizer;
+  private final double maxNorm;
+  private final Map<String, NDArray[]> pending = new LinkedHashMap<>();
+
+  /**
+   * Creates the server.
+   *
+   * @param optimizer the optimiser applied to each parameter
+   * @param maxNorm clip the global gradient norm to this value; 0 disables clipping
+   */
+  public ClippingParameterServer(Optimizer optimizer, double maxNorm) {
+    if (!(maxNorm >= 0)) {
+      throw new IllegalArgumentException("maxNorm must be >= 0, got " + maxNorm);
+    }
+    this.optimizer = optimizer;
+    this.maxNorm = maxNorm;
+  }
+
+  @Override
+  public void init(String parameterId, NDArray[] value) {}
+
+  /** Registers a parameter's copies for the next {@link #finishStep}. */
+  @Override
+  public void update(String parameterId, NDArray[] params) {
+    pending.put(parameterId, params);
+  }
+
+  /** Registers a parameter with explicit gradients; not used by this server's callers. */
+  @Override
+  public void update(String parameterId, NDArray[] grads, NDArray[] params) {
+    throw new UnsupportedOperationException(
+        "ClippingParameterServer reads gradients from the parameters themselves");
+  }
+
+  /**
+   * Applies the optimiser to every registered parameter: sums each parameter's device gradients on
+   * its first device, measures the global norm, clips, updates every copy and clears the gradients.
+   * When the norm is not finite nothing is updated and the gradients are cleared.
+   *
+   * @return the global gradient norm before clipping (NaN or infinite when the step was discarded)
+   */
+  public double finishStep() {
+    List<String> ids = new ArrayList<>(pending.keySet());
+    List<NDArray> sums = new ArrayList<>();
+    List<NDArray> reduced = new ArrayList<>();
+    List<NDArray> handles = new ArrayList<>();
+    try {
+      NDList squares = new NDList();
+      Device first = null;
+      for (String id : ids) {
+        NDArray[] params = pending.get(id);
+        NDArray sum = null;
+        for (NDArray p : params) {
+          NDArray g = p.getGradient();
+          handles.add(g);
+          if (sum == null) {
+            // One device: scale and read the gradient in place. Several: sum into a copy.
+            sum = params.length == 1 ? g : g.duplicate();
+            if (params.length > 1) {
+              reduced.add(sum);
+            }
+          } else {
+            try (NDArray moved = g.toDevice(sum.getDevice(), true)) {
+              sum.addi(moved);
+            }
+          }
+        }
+        sums.add(sum);
+        if (first == null) {
+          first = sum.getDevice();
+        }
+        NDArray sq;
+        try (NDArray elementwise = sum.square()) {
+          sq = elementwise.sum();
+        }
+        if (!sq.getDevice().equals(first)) {
+          NDArray moved = sq.toDevice(first, false);
+          sq.close();
+          sq = moved;
+        }
+        squares.add(sq);
+      }
+      if (ids.isEmpty()) {
+        return 0;
+      }
+      double norm;
+      try (NDArray stacked = NDArrays.stack(squares);
+          NDArray total = stacked.sum()) {
+        norm = Math.sqrt(total.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());
+      }
+      squares.close();
+      if (!Double.isFinite(norm)) {
+        clearGradients();
+        return norm;
+      }
+      float scale = maxNorm > 0 && norm > maxNorm ? (float) (maxNorm / (norm + 1e-6)) : 1f;
+      for (int i = 0; i < ids.size(); i++) {
+        NDArray grad = sums.get(i);
+        if (scale != 1f) {
+          grad.muli(scale);
+        }
+        for (NDArray param : pending.get(ids.get(i))) {
+          if (param.getDevice().equals(grad.getDevice())) {
+            optimizer.update(ids.get(i), param, grad);
+          } else {
+            try (NDArray moved = grad.toDevice(param.getDevice(), true)) {
+              optimizer.update(ids.get(i), param, moved);
+            }
+          }
+        }
+      }
+      return norm;
+    } finally {
+      reduced.forEach(NDArray::close);
+      handles.forEach(NDArray::close);
+      pending.clear();
+    }
+  }
+
+  /** Forgets the registered parameters and clears their gradients without updating them. */
+  public void discardStep() {
+    clearGradients();
+    pending.clear();
+  }
+
+  private void clearGradients() {
+    for (NDArray[] params : pending.values()) {
+      for (NDArray p : params) {
+        MomentumSgd.zeroGradient(p);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    pending.clear();
+  }
+}

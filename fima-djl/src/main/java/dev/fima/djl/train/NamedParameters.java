@@ -1,0 +1,133 @@
+package dev.fima.djl.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import dev.fima.api.DataException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A block's parameters as a named list, by the stable names of {@code block.getParameters()} (the
+ * path of each parameter in the block tree), and back with every name and shape checked. Unlike
+ * {@code Block.loadParameters}, a mismatch is reported by parameter name, and nothing is loaded
+ * unless everything matches.
+ */
+public final class NamedParameters {
+
+  private NamedParameters() {}
+
+  /**
+   * Returns a block's parameters by stable name.
+   *
+   * @param block an initialised block
+   * @return name to parameter, in the block's order
+   */
+  public static Map<String, Parameter> of(Block block) {
+    Map<String, Parameter> map = new LinkedHashMap<>();
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      map.put(p.getKey(), p.getValue());
+    }
+    return map;
+  }
+
+  /**
+   * Copies every parameter value into a named list.
+   *
+   * @param block an initialised block
+   * @param target manager that owns the copies
+   * @return the named copies
+   */
+  public static NDList copy(Block block, NDManager target) {
+    NDList list = new NDList();
+    for (Map.Entry<String, Parameter> e : of(block).entrySet()) {
+      NDArray copy = e.getValue().getArray().duplicate();
+      copy.attach(target);
+      copy.setName(e.getKey());
+      list.add(copy);
+    }
+    return list;
+  }
+
+  /**
+   * Returns every parameter's shape by name, for descriptors and compatibility checks.
+   *
+   * @param block an initialised block
+   * @return name to shape
+   */
+  public static Map<String, List<Long>> shapes(Block block) {
+    Map<String, List<Long>> shapes = new LinkedHashMap<>();
+    for (Map.Entry<String, Parameter> e : of(block).entrySet()) {
+      List<Long> dims = new ArrayList<>();
+      for (long d : e.getValue().getArray().getShape().getShape()) {
+        dims.add(d);
+      }
+      shapes.put(e.getKey(), dims);
+    }
+    return shapes;
+  }
+
+  /**
+   * Loads saved values into a block in place, on the device of each parameter, after checking that
+   * the names and shapes agree exactly.
+   *
+   * @param block the initialised block to load into
+   * @param saved the named values
+   * @param source the file they came from, named in errors
+   * @throws DataException naming the first parameter that is missing, extra or of another shape
+   */
+  public static void load(Block block, NDList saved, Path source) {
+    Map<String, Parameter> params = of(block);
+    Map<String, NDArray> values = new LinkedHashMap<>();
+    for (NDArray a : saved) {
+      values.put(a.getName(), a);
+    }
+    for (Map.Entry<String, Parameter> e : params.entrySet()) {
+      NDArray v = values.get(e.getKey());
+      if (v == null) {
+        throw new DataException(
+            source, "has no parameter " + e.getKey() + " (another architecture?)");
+      }
+      NDArray target = e.getValue().getArray();
+      if (!v.getShape().equals(target.getShape())) {
+        throw new DataException(
+            source,
+            "parameter "
+                + e.getKey()
+                + " is "
+                + v.getShape()
+                + " in the file but "
+                + target.getShape()
+                + " in the model (another architecture or width?)");
+      }
+    }
+    for (String name : values.keySet()) {
+      if (!params.containsKey(name)) {
+        throw new DataException(
+            source, "has parameter " + name + ", which the model lacks (another architecture?)");
+      }
+    }
+    for (Map.Entry<String, Parameter> e : params.entrySet()) {
+      NDArray target = e.getValue().getArray();
+      NDArray value =
+          values
+              .get(e.getKey())
+              .toDevice(target.getDevice(), false)
+              .toType(target.getDataType(), false);
+      if (target.getShape().dimension() == 0) {
+        try (NDArray view = target.reshape(1)) {
+          view.set(new NDIndex(":"), value.reshape(1));
+        }
+      } else {
+        target.set(new NDIndex(":"), value);
+      }
+    }
+  }
+}

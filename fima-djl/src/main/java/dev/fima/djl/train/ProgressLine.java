@@ -1,0 +1,84 @@
+package dev.fima.djl.train;
+
+import ai.djl.training.util.ProgressBar;
+import ai.djl.util.Progress;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A one-line progress bar per epoch (DJL's {@link ProgressBar} by default) followed by the loss
+ * terms, the throughput and the share of time spent waiting for data, e.g. {@code epoch 3/200
+ * [===== ] loss 4.213 instance 3.102 local 0.611 dense 0.500 | 41.2 samples/s | data 6%}. Set
+ * {@code DJL_DISABLE_PROGRESS_BAR=true} to silence DJL's bar.
+ */
+public final class ProgressLine implements StepListener {
+
+  private final Progress progress;
+  private final int epochs;
+  private final List<String> shown;
+  private int currentEpoch = -1;
+
+  /**
+   * Creates a progress line on DJL's console bar.
+   *
+   * @param epochs the run's length
+   * @param shown names of the values to show, in order (others are left out)
+   */
+  public ProgressLine(int epochs, List<String> shown) {
+    this(new ProgressBar(), epochs, shown);
+  }
+
+  /**
+   * Creates a progress line on any DJL {@link Progress}.
+   *
+   * @param progress where the bar goes
+   * @param epochs the run's length
+   * @param shown names of the values to show, in order
+   */
+  public ProgressLine(Progress progress, int epochs, List<String> shown) {
+    this.progress = progress;
+    this.epochs = epochs;
+    this.shown = List.copyOf(shown);
+  }
+
+  @Override
+  public void onStep(StepRecord r) {
+    if (r.epoch() != currentEpoch) {
+      currentEpoch = r.epoch();
+      progress.reset("epoch " + (r.epoch() + 1) + "/" + epochs, r.batchesPerEpoch());
+      progress.start(r.batch());
+    }
+    progress.update(r.batch(), message(r.values(), r.samplesPerSecond(), r.dataWaitShare()));
+  }
+
+  @Override
+  public void onEpoch(EpochRecord r) {
+    progress.end();
+  }
+
+  /**
+   * Formats the text after the bar.
+   *
+   * @param values the values by name
+   * @param samplesPerSecond throughput
+   * @param dataWait share of time waiting for data
+   * @return e.g. {@code loss 4.213 instance 3.102 | 41.2 samples/s | data 6%}
+   */
+  public String message(Map<String, Double> values, double samplesPerSecond, double dataWait) {
+    StringBuilder sb = new StringBuilder();
+    for (String name : shown) {
+      Double v = values.get(name);
+      if (v != null) {
+        sb.append(sb.length() == 0 ? "" : " ")
+            .append(name)
+            .append(' ')
+            .append(String.format(Locale.ROOT, "%.3f", v));
+      }
+    }
+    sb.append(
+        String.format(
+            Locale.ROOT, " | %.1f samples/s | data %.0f%%", samplesPerSecond, 100 * dataWait));
+    return sb.toString();
+  }
+}

@@ -1,0 +1,184 @@
+package dev.fima.djl.pretrain;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.fima.api.config.DiffMode;
+import dev.fima.api.config.PretrainConfig;
+import dev.fima.api.data.FimaInputs;
+import dev.fima.api.data.FrameDifference;
+import dev.fima.api.data.LoaderStats;
+import dev.fima.api.data.PretrainAugmenter;
+import dev.fima.api.data.PretrainBatch;
+import dev.fima.api.data.PretrainBatchLoader;
+import dev.fima.api.data.PretrainDataSource;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Random;
+
+/**
+ * A test-only data source: {@code videos} fixed random patterns ({@code [3, 4, 16, 16]}), two noisy
+ * views of each per epoch with random crop coordinates (some flipped). Epoch order, views and
+ * coordinates are pure functions of (seed, epoch), augmentation of (batch, seed), as the real
+ * contracts require. One batch can be poisoned with NaN to exercise step skipping.
+ */
+final class FakePretrainData implements PretrainDataSource {
+
+  private final int videos;
+  private int poisonedEpoch = -1;
+  private int poisonedBatch = -1;
+  int opened;
+
+  FakePretrainData(int videos) {
+    this.videos = videos;
+  }
+
+  FakePretrainData poison(int epoch, int batch) {
+    this.poisonedEpoch = epoch;
+    this.poisonedBatch = batch;
+    return this;
+  }
+
+  @Override
+  public PretrainBatchLoader open(PretrainConfig config) {
+    opened++;
+    return new Loader(config);
+  }
+
+  @Override
+  public PretrainAugmenter augmenter(PretrainConfig config) {
+    return (batch, seed, motion) -> {
+      NDManager m = batch.globalM().getManager();
+      Random random = new Random(seed);
+      NDArray rgbM = batch.globalM().add(noise(m, random, batch.globalM().getShape(), 0.05f));
+      NDArray rgbN = batch.globalN().add(noise(m, random, batch.globalN().getShape(), 0.05f));
+      if (!motion) {
+        return new FimaInputs(
+            rgbM, rgbN, null, null, null, null, batch.coordM(), batch.coordN(), null, null);
+      }
+      return new FimaInputs(
+          rgbM,
+          rgbN,
+          FrameDifference.compute(batch.globalM(), DiffMode.WRAP),
+          FrameDifference.compute(batch.globalN(), DiffMode.WRAP),
+          batch.localsM().stream().map(x -> FrameDifference.compute(x, DiffMode.WRAP)).toList(),
+          batch.localsN().stream().map(x -> FrameDifference.compute(x, DiffMode.WRAP)).toList(),
+          batch.coordM(),
+          batch.coordN(),
+          null,
+          null);
+    };
+  }
+
+  private static NDArray noise(NDManager m, Random random, Shape shape, float scale) {
+    float[] v = new float[(int) shape.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) random.nextGaussian() * scale;
+    }
+    return m.create(v, shape);
+  }
+
+  private final class Loader implements PretrainBatchLoader {
+    private final PretrainConfig config;
+    private final int batchSize;
+    private long samples;
+
+    Loader(PretrainConfig config) {
+      this.config = config;
+      this.batchSize = config.batchSize();
+    }
+
+    @Override
+    public int batchesPerEpoch() {
+      return videos / batchSize;
+    }
+
+    @Override
+    public Iterator<PretrainBatch> epoch(NDManager manager, int epoch, int fromBatch) {
+      List<Integer> order = new ArrayList<>();
+      for (int v = 0; v < videos; v++) {
+        order.add(v);
+      }
+      java.util.Collections.shuffle(order, new Random(config.run().seed() * 31 + epoch));
+      return new Iterator<>() {
+        int next = fromBatch;
+
+        @Override
+        public boolean hasNext() {
+          return next < batchesPerEpoch();
+        }
+
+        @Override
+        public PretrainBatch next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          int b = next++;
+          samples += batchSize;
+          return batch(manager, epoch, b, order.subList(b * batchSize, (b + 1) * batchSize));
+        }
+      };
+    }
+
+    private PretrainBatch batch(NDManager m, int epoch, int index, List<Integer> ids) {
+      int n = ids.size();
+      int clip = 3 * TinyPretrainModel.FRAMES * TinyPretrainModel.CROP * TinyPretrainModel.CROP;
+      float[][] views = new float[6][n * clip];
+      float[] coordM = new float[4 * n];
+      float[] coordN = new float[4 * n];
+      for (int i = 0; i < n; i++) {
+        int video = ids.get(i);
+        Random pattern = new Random(1000 + video);
+        float[] base = new float[clip];
+        for (int k = 0; k < clip; k++) {
+          base[k] = (float) pattern.nextGaussian();
+        }
+        Random view = new Random(config.run().seed() ^ (epoch * 7919L + video));
+        for (int v = 0; v < 6; v++) {
+          for (int k = 0; k < clip; k++) {
+            views[v][i * clip + k] = base[k] + 0.3f * (float) view.nextGaussian();
+          }
+        }
+        crop(view, coordM, i);
+        crop(view, coordN, i);
+      }
+      boolean poisoned = epoch == poisonedEpoch && index == poisonedBatch;
+      if (poisoned) {
+        views[0][0] = Float.NaN;
+      }
+      Shape shape =
+          new Shape(n, 3, TinyPretrainModel.FRAMES, TinyPretrainModel.CROP, TinyPretrainModel.CROP);
+      int[] indices = ids.stream().mapToInt(Integer::intValue).toArray();
+      return new PretrainBatch(
+          m.create(views[0], shape),
+          List.of(m.create(views[1], shape), m.create(views[2], shape)),
+          m.create(views[3], shape),
+          List.of(m.create(views[4], shape), m.create(views[5], shape)),
+          m.create(coordM, new Shape(n, 4)),
+          m.create(coordN, new Shape(n, 4)),
+          indices);
+    }
+
+    private void crop(Random r, float[] coords, int i) {
+      float x1 = r.nextFloat() * 0.3f;
+      float y1 = r.nextFloat() * 0.3f;
+      float x2 = x1 + 0.6f;
+      float y2 = y1 + 0.6f;
+      boolean flip = r.nextBoolean();
+      coords[4 * i] = flip ? x2 : x1;
+      coords[4 * i + 1] = y1;
+      coords[4 * i + 2] = flip ? x1 : x2;
+      coords[4 * i + 3] = y2;
+    }
+
+    @Override
+    public LoaderStats stats() {
+      return new LoaderStats(samples, 0, 0, List.of());
+    }
+
+    @Override
+    public void close() {}
+  }
+}

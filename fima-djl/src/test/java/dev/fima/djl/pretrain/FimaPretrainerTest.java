@@ -1,0 +1,262 @@
+package dev.fima.djl.pretrain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fima.api.ConfigException;
+import dev.fima.api.DataException;
+import dev.fima.api.config.Configs;
+import dev.fima.api.config.Method;
+import dev.fima.api.config.PretrainConfig;
+import dev.fima.api.jobs.PretrainResult;
+import dev.fima.djl.loss.FimaLoss;
+import dev.fima.djl.train.CheckpointStore;
+import dev.fima.djl.train.MetricsLog;
+import dev.fima.djl.train.StepListener;
+import dev.fima.djl.train.StepRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FimaPretrainerTest {
+
+  private static final List<String> TERMS =
+      List.of(FimaLoss.TOTAL, FimaLoss.INSTANCE, FimaLoss.LOCAL, FimaLoss.DENSE);
+
+  @TempDir Path dir;
+
+  static PretrainConfig config(Path output, int epochs, String... extra) {
+    List<String> overrides =
+        new ArrayList<>(
+            List.of(
+                "clip.frames=4",
+                "clip.stride=2",
+                "clip.crop=16",
+                "clip.localClips=2",
+                "model.embedding=16",
+                "model.queueSize=32",
+                "model.denseQueueSize=64",
+                "model.momentum=0.9",
+                "epochs=" + epochs,
+                "batchSize=4",
+                "optim.lr=0.1",
+                "optim.referenceBatch=4",
+                "checkpoint.everyEpochs=1",
+                "checkpoint.keep=5",
+                "run.seed=7",
+                "run.output=" + output));
+    overrides.addAll(List.of(extra));
+    return Configs.load(PretrainConfig.defaults(), null, overrides);
+  }
+
+  static final PretrainModelFactory MODELS =
+      (config, manager) ->
+          new TinyPretrainModel(
+              manager,
+              (int) Math.round(8 * config.backbone().width()),
+              config.model().momentum(),
+              config.model().method() == Method.FIMA,
+              config.backbone());
+
+  static FimaPretrainer pretrainer(FakePretrainData data) {
+    return new FimaPretrainer(data, MODELS).showProgress(false);
+  }
+
+  private static List<Map<String, Object>> steps(Path run) {
+    return new MetricsLog(run.resolve(MetricsLog.FILE))
+        .read().stream().filter(r -> "step".equals(r.get("type"))).toList();
+  }
+
+  private static List<Map<String, Object>> epochs(Path run) {
+    return new MetricsLog(run.resolve(MetricsLog.FILE))
+        .read().stream().filter(r -> "epoch".equals(r.get("type"))).toList();
+  }
+
+  private static double value(Map<String, Object> record, String name) {
+    return ((Number) record.get(name)).doubleValue();
+  }
+
+  @Test
+  void trainsEveryTermDownAndFillsTheRunFolder() throws Exception {
+    Path run = dir.resolve("run");
+    PretrainResult result =
+        pretrainer(new FakePretrainData(16)).pretrain(config(run, 8, "checkpoint.keep=2"), null);
+    assertEquals(8, result.epochs());
+    assertEquals(32, result.steps()); // 16 videos / batch 4 = 4 steps per epoch
+    assertTrue(Files.isRegularFile(run.resolve(FimaPretrainer.CONFIG_FILE)));
+    assertTrue(Files.size(run.resolve(FimaPretrainer.PLOT_FILE)) > 1000);
+    assertEquals(
+        config(run, 8, "checkpoint.keep=2"),
+        Configs.load(
+            PretrainConfig.defaults(), run.resolve(FimaPretrainer.CONFIG_FILE), List.of()));
+    List<Path> kept = new CheckpointStore(run.resolve(CheckpointStore.FOLDER), 2).list();
+    assertEquals(List.of(28L, 32L), kept.stream().map(CheckpointStore::sequence).toList());
+    assertEquals(kept.get(1), result.lastCheckpoint());
+    for (String f :
+        List.of(
+            PretrainCheckpoint.STATE,
+            PretrainCheckpoint.MODEL,
+            PretrainCheckpoint.OPTIMIZER,
+            PretrainCheckpoint.QUEUES)) {
+      assertTrue(Files.isRegularFile(kept.get(1).resolve(f)), f);
+    }
+    PretrainCheckpoint.State state = PretrainCheckpoint.readState(kept.get(1));
+    assertEquals(new Position(8, 0, 32), state.position());
+    assertEquals(config(run, 8, "checkpoint.keep=2"), state.config());
+
+    assertEquals(32, steps(run).size());
+    List<Map<String, Object>> epochs = epochs(run);
+    assertEquals(8, epochs.size());
+    // The instance term rises while the queue's random initial entries are replaced by real keys
+    // (32 entries, 8 keys per step: one epoch), so compare from the second epoch on.
+    for (String term : TERMS) {
+      double first = value(epochs.get(1), term);
+      double last = value(epochs.get(7), term);
+      assertTrue(last < first, term + " did not decrease: " + first + " -> " + last);
+      assertEquals(last, result.lastEpochLosses().get(term), 1e-12);
+    }
+    Map<String, Object> step = steps(run).get(0);
+    for (String key :
+        List.of(
+            "lr",
+            "instance_acc",
+            "local_acc",
+            "dense_kept",
+            "grad_norm",
+            "samples_per_s",
+            "data_wait")) {
+      assertTrue(step.containsKey(key), key);
+    }
+    assertEquals(0.1, value(step, "lr"), 1e-12); // cosine at epoch 0, batch 4 / reference 4
+    assertEquals(0.1 * 0.5 * (1 + Math.cos(Math.PI / 8)), value(steps(run).get(4), "lr"), 1e-12);
+  }
+
+  @Test
+  void resumingAfterEpochOneRepeatsEpochTwoExactly() {
+    Path a = dir.resolve("a");
+    pretrainer(new FakePretrainData(16)).pretrain(config(a, 2), null);
+    Path afterEpochOne = new CheckpointStore(a.resolve(CheckpointStore.FOLDER), 5).list().get(0);
+    assertEquals(4, CheckpointStore.sequence(afterEpochOne));
+
+    Path b = dir.resolve("b");
+    PretrainResult resumed =
+        pretrainer(new FakePretrainData(16)).pretrain(config(b, 2), afterEpochOne);
+    assertEquals(8, resumed.steps());
+    List<Map<String, Object>> full = steps(a);
+    List<Map<String, Object>> second = steps(b);
+    assertEquals(4, second.size());
+    for (int i = 0; i < 4; i++) {
+      for (String term : TERMS) {
+        assertEquals(
+            value(full.get(4 + i), term), value(second.get(i), term), 1e-6, term + " step " + i);
+      }
+    }
+    assertEquals(
+        value(epochs(a).get(1), FimaLoss.TOTAL), value(epochs(b).get(0), FimaLoss.TOTAL), 1e-6);
+  }
+
+  @Test
+  void stopsAtAStepBoundaryAndResumesMidEpoch() {
+    Path a = dir.resolve("a");
+    pretrainer(new FakePretrainData(16)).pretrain(config(a, 2), null);
+
+    Path c = dir.resolve("c");
+    FimaPretrainer stopping = pretrainer(new FakePretrainData(16));
+    stopping.addListener(
+        new StepListener() {
+          @Override
+          public void onStep(StepRecord r) {
+            if (r.step() == 3) {
+              stopping.requestStop();
+            }
+          }
+        });
+    PretrainResult stopped = stopping.pretrain(config(c, 2), null);
+    assertEquals(3, stopped.steps());
+    assertEquals(3, CheckpointStore.sequence(stopped.lastCheckpoint()));
+    assertEquals(
+        new Position(0, 3, 3), PretrainCheckpoint.readState(stopped.lastCheckpoint()).position());
+
+    // Resuming from the run folder picks its newest checkpoint and continues its metrics log.
+    pretrainer(new FakePretrainData(16)).pretrain(config(c, 2), c);
+    List<Map<String, Object>> full = steps(a);
+    List<Map<String, Object>> pieced = steps(c);
+    assertEquals(8, pieced.size());
+    for (int i = 0; i < 8; i++) {
+      for (String term : TERMS) {
+        assertEquals(value(full.get(i), term), value(pieced.get(i), term), 1e-6, term + " " + i);
+      }
+    }
+  }
+
+  @Test
+  void refusesACheckpointOfAnotherArchitectureNamingTheField() {
+    Path a = dir.resolve("a");
+    pretrainer(new FakePretrainData(8)).pretrain(config(a, 1), null);
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                pretrainer(new FakePretrainData(8))
+                    .pretrain(config(dir.resolve("b"), 2, "backbone.width=2.0"), a));
+    assertTrue(
+        e.getMessage().contains("backbone.width: checkpoint 1.0, this run 2.0"), e.getMessage());
+  }
+
+  @Test
+  void refusesToStartOverARunsCheckpoints() {
+    Path a = dir.resolve("a");
+    pretrainer(new FakePretrainData(8)).pretrain(config(a, 1), null);
+    FakePretrainData data = new FakePretrainData(8);
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> pretrainer(data).pretrain(config(a, 1), null));
+    assertEquals("run.output", e.field());
+    assertEquals(0, data.opened, "the check must come before any data is opened");
+  }
+
+  @Test
+  void mocoBaselineTrainsTheInstanceTermAlone() {
+    Path run = dir.resolve("moco");
+    pretrainer(new FakePretrainData(8)).pretrain(config(run, 1, "model.method=moco"), null);
+    Map<String, Object> step = steps(run).get(0);
+    assertTrue(step.containsKey(FimaLoss.INSTANCE));
+    assertFalse(step.containsKey(FimaLoss.LOCAL));
+    assertFalse(step.containsKey(FimaLoss.DENSE));
+    assertEquals(value(step, FimaLoss.TOTAL), value(step, FimaLoss.INSTANCE), 1e-7);
+  }
+
+  @Test
+  void skipsAStepWhoseLossIsNotFinite() {
+    Path run = dir.resolve("nan");
+    pretrainer(new FakePretrainData(16).poison(0, 1)).pretrain(config(run, 1), null);
+    List<Map<String, Object>> steps = steps(run);
+    assertEquals(4, steps.size());
+    assertEquals(true, steps.get(1).get("skipped"));
+    for (int i : new int[] {0, 2, 3}) {
+      assertEquals(false, steps.get(i).get("skipped"));
+      assertTrue(Double.isFinite(value(steps.get(i), FimaLoss.TOTAL)));
+    }
+    Map<String, Object> epoch = epochs(run).get(0);
+    assertEquals(1, ((Number) epoch.get("skipped_steps")).intValue());
+    assertTrue(Double.isFinite(value(epoch, FimaLoss.TOTAL)));
+  }
+
+  @Test
+  void rejectsImpossibleCombinationsBeforeAnyWork() {
+    FakePretrainData data = new FakePretrainData(8);
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                pretrainer(data)
+                    .pretrain(config(dir, 1, "model.method=moco", "loss.instanceWeight=0"), null));
+    assertEquals("loss.instanceWeight", e.field());
+    assertEquals(0, data.opened);
+  }
+}
