@@ -8,13 +8,12 @@ import dev.fima.api.jobs.Retriever;
 import dev.fima.eval.backbone.BackboneModule;
 import dev.fima.eval.classify.MultiClipTestJob;
 import dev.fima.eval.finetune.FineTuneJob;
-import dev.fima.eval.finetune.TrainingToolsModule;
 import dev.fima.eval.probe.LinearProbeJob;
 import dev.fima.eval.retrieval.RetrievalJob;
 
 /**
- * Guice bindings of downstream evaluation: the four jobs, the backbone provider and the training
- * tools of fine-tuning. The supervised data source comes from {@code DatasetsModule}.
+ * Guice bindings of downstream evaluation: the four jobs and the backbone provider. The supervised
+ * data source comes from {@code DatasetsModule}.
  */
 public final class EvalModule extends AbstractModule {
 
@@ -22,7 +21,6 @@ public final class EvalModule extends AbstractModule {
   protected void configure() {
     install(new BackboneModule());
     bind(LinearProbe.class).to(LinearProbeJob.class);
-    install(new TrainingToolsModule());
     bind(FineTuner.class).to(FineTuneJob.class);
     bind(ClipTester.class).to(MultiClipTestJob.class);
     bind(Retriever.class).to(RetrievalJob.class);

@@ -12,15 +12,13 @@ import dev.fima.api.config.ClipConfig;
 import dev.fima.eval.backbone.BackboneProvider;
 import dev.fima.eval.backbone.BackboneSpec;
 import dev.fima.eval.backbone.OpenedBackbone;
+import dev.fima.eval.report.OutputFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The folder a fine-tuned classifier is saved in, and that {@code fima test --model} loads:
@@ -31,7 +29,7 @@ import java.util.stream.Stream;
  * head.params   the linear head, loaded strictly (names and shapes checked)
  * </pre>
  *
- * A folder is written beside its target and renamed into place, so a crash never leaves a half
+ * A folder is filled under a temporary name and renamed into place, so a crash never leaves a half
  * model where a good one was.
  *
  * @param classifier the classifier
@@ -55,36 +53,30 @@ public record FineTunedModel(
    * @param notes protocol and results to record in {@code model.json}
    * @param backbones writes the backbone in the exported format
    * @param folder the folder to (re)place
+   * @param manager a manager for temporary copies
+   * @throws DataException naming the folder when it cannot be written
    */
   public static void save(
       VideoClassifier classifier,
       List<String> classNames,
       Map<String, Object> notes,
       BackboneProvider backbones,
-      Path folder) {
-    Path target = folder.toAbsolutePath();
-    Path parent = target.getParent();
-    try {
-      Files.createDirectories(parent);
-      Path tmp = Files.createTempDirectory(parent, target.getFileName() + ".tmp-");
-      try {
-        backbones.save(classifier.backbone(), tmp.resolve("backbone"), notes);
-        StrictParameters.save(classifier.head(), tmp.resolve("head.params"));
-        Map<String, Object> descriptor = new LinkedHashMap<>();
-        descriptor.put("format", FORMAT);
-        descriptor.put("classNames", classNames);
-        descriptor.put("dropout", classifier.dropoutRate());
-        descriptor.put("featureChannels", classifier.backbone().featureChannels());
-        descriptor.put("backboneConfig", classifier.backbone().config());
-        descriptor.put("notes", notes);
-        Files.writeString(tmp.resolve("model.json"), JSON.writeValueAsString(descriptor));
-        replace(tmp, target);
-      } finally {
-        deleteTree(tmp);
-      }
-    } catch (IOException e) {
-      throw new DataException(target, "cannot write the fine-tuned model: " + e.getMessage(), e);
-    }
+      Path folder,
+      NDManager manager) {
+    OutputFiles.writeFolder(
+        folder,
+        tmp -> {
+          backbones.save(classifier.backbone(), tmp.resolve("backbone"), notes);
+          ParameterFiles.save(classifier.head(), tmp.resolve("head.params"), manager);
+          Map<String, Object> descriptor = new LinkedHashMap<>();
+          descriptor.put("format", FORMAT);
+          descriptor.put("classNames", classNames);
+          descriptor.put("dropout", classifier.dropoutRate());
+          descriptor.put("featureChannels", classifier.backbone().featureChannels());
+          descriptor.put("backboneConfig", classifier.backbone().config());
+          descriptor.put("notes", notes);
+          Files.writeString(tmp.resolve("model.json"), JSON.writeValueAsString(descriptor));
+        });
   }
 
   /**
@@ -132,31 +124,7 @@ public record FineTunedModel(
         new VideoClassifier(backbone.block(), classNames.size(), dropout.floatValue());
     classifier.initialize(
         manager, DataType.FLOAT32, new Shape(1, 3, clip.frames(), clip.crop(), clip.crop()));
-    StrictParameters.load(classifier.head(), folder.resolve("head.params"), manager);
+    ParameterFiles.load(classifier.head(), folder.resolve("head.params"), manager);
     return new FineTunedModel(classifier, List.copyOf(classNames), descriptor);
-  }
-
-  /** Moves a finished folder into place, replacing an older one. */
-  private static void replace(Path finished, Path target) throws IOException {
-    if (Files.exists(target)) {
-      Path old = Files.createTempDirectory(target.getParent(), target.getFileName() + ".old-");
-      Files.delete(old);
-      Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-      Files.move(finished, target, StandardCopyOption.ATOMIC_MOVE);
-      deleteTree(old);
-    } else {
-      Files.move(finished, target, StandardCopyOption.ATOMIC_MOVE);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

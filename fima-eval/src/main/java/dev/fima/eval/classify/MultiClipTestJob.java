@@ -12,10 +12,10 @@ import dev.fima.api.jobs.EvalReport;
 import dev.fima.eval.EvalSession;
 import dev.fima.eval.backbone.BackboneProvider;
 import dev.fima.eval.metrics.ClassificationMetrics;
-import dev.fima.eval.report.AtomicFiles;
 import dev.fima.eval.report.ClassificationFiles;
 import dev.fima.eval.report.Csv;
 import dev.fima.eval.report.Notes;
+import dev.fima.eval.report.OutputFiles;
 import dev.fima.eval.report.Protocol;
 import dev.fima.eval.report.ReportWriter;
 import jakarta.inject.Inject;
@@ -107,7 +107,7 @@ public final class MultiClipTestJob implements ClipTester {
                   datasetClasses,
                   "test " + session.catalog().name()));
       String predictions = TASK + "-predictions.csv";
-      AtomicFiles.writeString(
+      OutputFiles.writeString(
           session.output().resolve(predictions), predictionsCsv(result, videos, datasetClasses));
       files.add(predictions);
       List<String> notes = new ArrayList<>();

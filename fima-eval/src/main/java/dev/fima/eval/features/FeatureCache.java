@@ -6,19 +6,18 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.fima.api.DataException;
 import dev.fima.api.data.QuarantineEntry;
+import dev.fima.djl.train.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -138,20 +137,16 @@ public final class FeatureCache {
   public void store(String name, Map<String, Object> key, ClipFeatures features) {
     Path file = fileOf(name);
     try {
-      Files.createDirectories(folder);
-      Path tmp = Files.createTempFile(folder, name, ".tmp");
-      try {
-        try (OutputStream os = Files.newOutputStream(tmp);
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16))) {
-          out.writeUTF(MAGIC);
-          out.writeInt(FORMAT);
-          writeString(out, canonical(key));
-          writeBody(out, features);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      AtomicFiles.write(
+          file,
+          os -> {
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16));
+            out.writeUTF(MAGIC);
+            out.writeInt(FORMAT);
+            writeString(out, canonical(key));
+            writeBody(out, features);
+            out.flush();
+          });
     } catch (IOException e) {
       throw new DataException(file, "cannot write the feature cache: " + e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package dev.fima.eval.finetune;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.fima.api.ConfigException;
 import dev.fima.api.DataException;
 import dev.fima.api.config.AugmentConfig;
+import dev.fima.api.config.Configs;
 import dev.fima.api.config.FinetuneConfig;
 import dev.fima.api.config.OptimConfig;
 import dev.fima.api.data.ClipAugmenter;
@@ -25,6 +27,18 @@ import dev.fima.api.data.SupervisedDataSource;
 import dev.fima.api.data.VideoEntry;
 import dev.fima.api.jobs.EvalReport;
 import dev.fima.api.jobs.FineTuner;
+import dev.fima.djl.train.CheckpointStore;
+import dev.fima.djl.train.ClippingParameterServer;
+import dev.fima.djl.train.EpochRecord;
+import dev.fima.djl.train.LearningRateSchedule;
+import dev.fima.djl.train.LossPlot;
+import dev.fima.djl.train.MetricsLog;
+import dev.fima.djl.train.MomentumSgd;
+import dev.fima.djl.train.NamedParameters;
+import dev.fima.djl.train.ProgressLine;
+import dev.fima.djl.train.Seeds;
+import dev.fima.djl.train.StepListener;
+import dev.fima.djl.train.StepRecord;
 import dev.fima.eval.EvalSession;
 import dev.fima.eval.backbone.BackboneProvider;
 import dev.fima.eval.backbone.BackboneSpec;
@@ -32,7 +46,7 @@ import dev.fima.eval.backbone.OpenedBackbone;
 import dev.fima.eval.backbone.ParameterDigest;
 import dev.fima.eval.classify.FineTunedModel;
 import dev.fima.eval.classify.MultiClipEvaluation;
-import dev.fima.eval.classify.StrictParameters;
+import dev.fima.eval.classify.ParameterFiles;
 import dev.fima.eval.classify.VideoClassifier;
 import dev.fima.eval.probe.StratifiedSplit;
 import dev.fima.eval.report.ClassificationFiles;
@@ -40,7 +54,11 @@ import dev.fima.eval.report.Notes;
 import dev.fima.eval.report.Protocol;
 import dev.fima.eval.report.ReportWriter;
 import jakarta.inject.Inject;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,6 +67,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code fima finetune}: the whole network (backbone, dropout, linear head) trained with softmax
@@ -65,25 +85,49 @@ public final class FineTuneJob implements FineTuner {
   /** Report and file names of this task. */
   public static final String TASK = "finetune";
 
+  /** Folder of the last epoch's model, what {@code fima test --model} loads. */
+  public static final String MODEL = "model";
+
+  /** Folder of the best validation epoch's model. */
+  public static final String BEST_MODEL = "best-model";
+
+  private static final Logger LOG = LoggerFactory.getLogger(FineTuneJob.class);
+
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
+  /** Name of the loss plot in the output folder. */
+  public static final String PLOT_FILE = TASK + "-loss.png";
+
+  private static final String MODEL_PARAMS = "model.params";
+  private static final String OPTIMIZER_STATE = "optimizer.ndlist";
+  private static final String STATE = "state.json";
+
   private final SupervisedDataSource source;
   private final BackboneProvider backbones;
-  private final TrainingTools tools;
+  private boolean progressBar = true;
 
   /**
    * Creates the job.
    *
    * @param source the labelled data
    * @param backbones opens the backbone and writes fine-tuned ones
-   * @param tools optimiser, schedule, checkpoints and metrics of the shared training utilities
    */
   @Inject
-  public FineTuneJob(SupervisedDataSource source, BackboneProvider backbones, TrainingTools tools) {
+  public FineTuneJob(SupervisedDataSource source, BackboneProvider backbones) {
     this.source = source;
     this.backbones = backbones;
-    this.tools = tools;
+  }
+
+  /**
+   * Turns the console progress line on or off (on by default).
+   *
+   * @param show whether to show it
+   * @return this job
+   */
+  public FineTuneJob showProgress(boolean show) {
+    this.progressBar = show;
+    return this;
   }
 
   @Override
@@ -135,6 +179,18 @@ public final class FineTuneJob implements FineTuner {
     }
 
     EvalReport execute(Path resumeFrom) {
+      Path checkpoint = resumeFrom == null ? null : CheckpointStore.resolve(resumeFrom);
+      CheckpointStore store =
+          new CheckpointStore(out.resolve(CheckpointStore.FOLDER), config.checkpoint().keep());
+      if (checkpoint == null && store.latest().isPresent()) {
+        throw new ConfigException(
+            "run.output",
+            out
+                + " already holds checkpoints of a fine-tuning run: continue it with --resume "
+                + out
+                + ", or choose another output folder");
+      }
+      Engine.getInstance().setRandomSeed((int) Seeds.derive(seed, 1));
       backbone = backbones.open(spec, config.clip(), manager, seed);
       initialDigest = ParameterDigest.of(backbone.block());
       model = new VideoClassifier(backbone.block(), session.classes(), (float) config.dropout());
@@ -143,51 +199,54 @@ public final class FineTuneJob implements FineTuner {
           DataType.FLOAT32,
           new Shape(1, 3, config.clip().frames(), config.clip().crop(), config.clip().crop()));
 
-      TrainingTools.Checkpoints checkpoints =
-          tools.checkpoints(out.resolve("checkpoints"), config.checkpoint().keep());
-      TrainingTools.RunLog log = tools.log(out, config.epochs());
-      FinetuneState state;
-      String resumedFrom = null;
+      OptimConfig o = config.optim();
+      FinetuneState state = FinetuneState.start();
+      MetricsLog metrics = new MetricsLog(out.resolve(MetricsLog.FILE));
       try (LabeledBatchLoader loader =
               source.trainLoader(
                   config.data(), config.clip(), config.augment(), fit, config.batchSize(), seed);
-          TrainingTools.Optimiser optimiser =
-              tools.optimiser(
-                  model, config.optim(), config.batchSize(), config.epochs(), manager)) {
+          MomentumSgd sgd =
+              MomentumSgd.builder()
+                  .optMomentum(o.momentum())
+                  .optWeightDecays((float) o.weightDecay())
+                  .build(manager);
+          ClippingParameterServer server = new ClippingParameterServer(sgd, o.gradClip())) {
         if (loader.batchesPerEpoch() == 0) {
           throw new ConfigException(
               "batchSize",
               config.batchSize()
                   + " is more than the "
                   + fit.size()
-                  + " training videos: not one full batch per epoch");
+                  + " usable training videos: not one full batch per epoch");
         }
-        state = FinetuneState.start();
-        if (resumeFrom != null) {
-          Path checkpoint = checkpoints.resolve(resumeFrom);
-          state = restore(checkpoint, optimiser);
-          log.truncateAfter(state.step());
-          resumedFrom = checkpoint.toAbsolutePath().toString();
+        if (checkpoint != null) {
+          state = restore(checkpoint, sgd);
         }
-        state = train(loader, optimiser, checkpoints, log, state);
-        log.plot(
-            List.of("loss", "accuracy"),
-            "fine-tuning " + session.catalog().name(),
-            out.resolve(TASK + "-loss.png"));
+        metrics.truncateAfterStep(checkpoint == null ? -1 : state.step());
+        List<StepListener> listeners = new ArrayList<>();
+        listeners.add(metrics);
+        if (progressBar) {
+          listeners.add(new ProgressLine(config.epochs(), List.of("loss", "accuracy")));
+        }
+        state = train(loader, sgd, server, store, listeners, state);
       } catch (IOException e) {
         throw new DataException(out, "cannot write the run's files: " + e.getMessage(), e);
       }
-      return finish(state, resumedFrom, log.fileName());
+      plot(metrics);
+      return finish(state, checkpoint);
     }
 
     private FinetuneState train(
         LabeledBatchLoader loader,
-        TrainingTools.Optimiser optimiser,
-        TrainingTools.Checkpoints checkpoints,
-        TrainingTools.RunLog log,
+        MomentumSgd sgd,
+        ClippingParameterServer server,
+        CheckpointStore store,
+        List<StepListener> listeners,
         FinetuneState start)
         throws IOException {
-      ParameterStore store = optimiser.parameterStore();
+      LearningRateSchedule schedule =
+          LearningRateSchedule.of(config.optim(), config.batchSize(), config.epochs());
+      Device[] devices = {session.device()};
       Loss loss = Loss.softmaxCrossEntropyLoss();
       int batches = loader.batchesPerEpoch();
       long step = start.step();
@@ -199,52 +258,84 @@ public final class FineTuneJob implements FineTuner {
         double lossSum = 0;
         double accuracySum = 0;
         long samples = 0;
+        int steps = 0;
+        int skipped = 0;
+        long epochStart = System.nanoTime();
+        double epochData = 0;
         try (NDManager epochScope = manager.newSubManager()) {
           Iterator<LabeledBatch> it = loader.epoch(epochScope, epoch, first);
           int b = first;
-          while (it.hasNext()) {
+          while (true) {
+            long waitStart = System.nanoTime();
+            if (!it.hasNext()) {
+              break;
+            }
             LabeledBatch batch = it.next();
+            double dataSeconds = (System.nanoTime() - waitStart) / 1e9;
+            long stepStart = System.nanoTime();
             int n = batch.size();
-            double lr = optimiser.prepareStep(epoch, b, batches);
-            float lossValue;
-            float accuracy;
+            double lr = schedule.rate(epoch, b, batches);
+            sgd.setLearningRate(lr);
+            Map<String, Double> values = new LinkedHashMap<>();
+            boolean skip;
             try (NDManager stepScope = epochScope.newSubManager()) {
               batch.clips().attach(stepScope);
               batch.labels().attach(stepScope);
-              NDArray x = augmenter.augment(batch.clips(), mix(seed, epoch, b));
+              ParameterStore parameters = new ParameterStore(stepScope, false);
+              parameters.setParameterServer(server, devices);
+              NDArray x = augmenter.augment(batch.clips(), Seeds.derive(seed, epoch, b));
+              NDArray labels = batch.labels().toType(DataType.INT64, false);
               try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray logits = model.forward(store, new NDList(x), true).singletonOrThrow();
-                NDArray l = loss.evaluate(new NDList(batch.labels()), new NDList(logits));
-                gc.backward(l);
-                lossValue = l.getFloat();
-                accuracy =
-                    logits
-                            .argMax(1)
-                            .toType(DataType.INT64, false)
-                            .eq(batch.labels().toType(DataType.INT64, false))
-                            .sum()
-                            .toType(DataType.FLOAT32, false)
-                            .getFloat()
-                        / n;
+                NDArray logits = model.forward(parameters, new NDList(x), true).singletonOrThrow();
+                NDArray l = loss.evaluate(new NDList(labels), new NDList(logits));
+                values.put("loss", (double) l.getFloat());
+                values.put(
+                    "accuracy",
+                    logits.argMax(1).eq(labels).sum().toType(DataType.FLOAT32, false).getFloat()
+                        / (double) n);
+                skip = !Double.isFinite(values.get("loss"));
+                if (!skip) {
+                  gc.backward(l);
+                }
               }
+              double norm = Double.NaN;
+              if (skip) {
+                server.discardStep();
+              } else {
+                parameters.updateAllParameters();
+                norm = server.finishStep();
+                skip = !Double.isFinite(norm);
+              }
+              values.put("grad_norm", norm);
             }
-            double norm = optimiser.step();
             step++;
             b++;
-            lossSum += lossValue * n;
-            accuracySum += accuracy * n;
-            samples += n;
-            Map<String, Double> values = new LinkedHashMap<>();
-            values.put("loss", (double) lossValue);
-            values.put("accuracy", (double) accuracy);
-            values.put("gradNorm", norm);
-            log.step(epoch, b - 1, batches, step, lr, values, n);
+            steps++;
+            if (skip) {
+              skipped++;
+            } else {
+              lossSum += values.get("loss") * n;
+              accuracySum += values.get("accuracy") * n;
+              samples += n;
+            }
+            epochData += dataSeconds;
+            StepRecord record =
+                new StepRecord(
+                    epoch,
+                    b - 1,
+                    batches,
+                    step,
+                    lr,
+                    values,
+                    n,
+                    (System.nanoTime() - stepStart) / 1e9 + dataSeconds,
+                    dataSeconds,
+                    skip);
+            listeners.forEach(l -> l.onStep(record));
             int everySteps = config.checkpoint().everySteps();
             if (everySteps > 0 && step % everySteps == 0 && b < batches) {
               checkpoint(
-                  checkpoints,
-                  optimiser,
-                  new FinetuneState(epoch, b, step, validations, bestEpoch, bestTop1));
+                  store, sgd, new FinetuneState(epoch, b, step, validations, bestEpoch, bestTop1));
             }
           }
         }
@@ -258,7 +349,7 @@ public final class FineTuneJob implements FineTuner {
           point.put("epoch", (double) (epoch + 1));
           point.putAll(r.metrics().asMetrics(5));
           validations.add(point);
-          means.put("validationTop1", r.metrics().top1());
+          means.put("validation_top1", r.metrics().top1());
           if (r.metrics().top1() > bestTop1) {
             bestTop1 = r.metrics().top1();
             bestEpoch = epoch + 1;
@@ -267,41 +358,62 @@ public final class FineTuneJob implements FineTuner {
                 session.catalog().classNames(),
                 Map.of("epoch", bestEpoch, "validationTop1", bestTop1),
                 backbones,
-                out.resolve("best-model"));
+                out.resolve(BEST_MODEL),
+                manager);
           }
         }
-        log.epoch(epoch, step, means);
+        EpochRecord record =
+            new EpochRecord(
+                epoch,
+                step,
+                means,
+                steps,
+                skipped,
+                samples,
+                (System.nanoTime() - epochStart) / 1e9,
+                epochData);
+        listeners.forEach(l -> l.onEpoch(record));
         if ((epoch + 1) % config.checkpoint().everyEpochs() == 0 || last) {
           checkpoint(
-              checkpoints,
-              optimiser,
-              new FinetuneState(epoch + 1, 0, step, validations, bestEpoch, bestTop1));
+              store, sgd, new FinetuneState(epoch + 1, 0, step, validations, bestEpoch, bestTop1));
         }
       }
       return new FinetuneState(config.epochs(), 0, step, validations, bestEpoch, bestTop1);
     }
 
-    private void checkpoint(
-        TrainingTools.Checkpoints checkpoints,
-        TrainingTools.Optimiser optimiser,
-        FinetuneState state)
+    private void checkpoint(CheckpointStore store, MomentumSgd sgd, FinetuneState state)
         throws IOException {
-      checkpoints.write(
+      store.write(
           state.step(),
           folder -> {
-            StrictParameters.save(model, folder.resolve("model.params"));
-            optimiser.save(folder.resolve("optimizer.state"));
-            Files.writeString(folder.resolve("state.json"), JSON.writeValueAsString(state));
-            Files.writeString(folder.resolve("config.json"), JSON.writeValueAsString(config));
+            ParameterFiles.save(model, folder.resolve(MODEL_PARAMS), manager);
+            try (NDManager scratch = manager.newSubManager();
+                OutputStream os =
+                    new BufferedOutputStream(
+                        Files.newOutputStream(folder.resolve(OPTIMIZER_STATE)))) {
+              sgd.state(NamedParameters.of(model), scratch).encode(os);
+            }
+            Files.writeString(folder.resolve(STATE), JSON.writeValueAsString(state));
+            Files.writeString(folder.resolve("config.yaml"), Configs.toYaml(config));
           });
     }
 
-    private FinetuneState restore(Path checkpoint, TrainingTools.Optimiser optimiser)
-        throws IOException {
-      StrictParameters.load(model, checkpoint.resolve("model.params"), manager);
-      optimiser.load(checkpoint.resolve("optimizer.state"));
-      FinetuneState state =
-          JSON.readValue(checkpoint.resolve("state.json").toFile(), FinetuneState.class);
+    private FinetuneState restore(Path checkpoint, MomentumSgd sgd) {
+      ParameterFiles.load(model, checkpoint.resolve(MODEL_PARAMS), manager);
+      Path optimizer = checkpoint.resolve(OPTIMIZER_STATE);
+      try (NDManager scratch = manager.newSubManager();
+          InputStream in = new BufferedInputStream(Files.newInputStream(optimizer))) {
+        sgd.restore(NamedParameters.of(model), NDList.decode(scratch, in));
+      } catch (IOException | IllegalArgumentException e) {
+        throw new DataException(optimizer, "cannot restore the optimiser: " + e.getMessage(), e);
+      }
+      Path statePath = checkpoint.resolve(STATE);
+      FinetuneState state;
+      try {
+        state = JSON.readValue(statePath.toFile(), FinetuneState.class);
+      } catch (IOException e) {
+        throw new DataException(statePath, "unreadable: " + e.getMessage(), e);
+      }
       if (state.nextEpoch() > config.epochs()) {
         throw new ConfigException(
             "epochs",
@@ -311,6 +423,19 @@ public final class FineTuneJob implements FineTuner {
                 + " epochs the checkpoint already trained");
       }
       return state;
+    }
+
+    private void plot(MetricsLog metrics) {
+      try {
+        LossPlot.fromMetrics(
+            metrics.read(),
+            List.of("loss", "accuracy"),
+            "fine-tuning " + session.catalog().name(),
+            out.resolve(PLOT_FILE));
+      } catch (IOException | RuntimeException e) {
+        // A missing plot must not lose a finished run.
+        LOG.warn("could not write the loss plot: {}", e.toString());
+      }
     }
 
     private MultiClipEvaluation.Result evaluate(
@@ -329,7 +454,7 @@ public final class FineTuneJob implements FineTuner {
           manager);
     }
 
-    private EvalReport finish(FinetuneState state, String resumedFrom, String logFile) {
+    private EvalReport finish(FinetuneState state, Path resumedFrom) {
       List<VideoEntry> test = session.videos(Split.TEST);
       MultiClipEvaluation.Result last = evaluate(model, test);
       Map<String, Double> metrics = new LinkedHashMap<>(last.metrics().asMetrics(5));
@@ -346,7 +471,7 @@ public final class FineTuneJob implements FineTuner {
       Notes.decoding(notes, last.views(), "test");
       if (state.bestEpoch() > 0) {
         FineTunedModel best =
-            FineTunedModel.load(out.resolve("best-model"), backbones, config.clip(), manager, seed);
+            FineTunedModel.load(out.resolve(BEST_MODEL), backbones, config.clip(), manager, seed);
         MultiClipEvaluation.Result atBest = evaluate(best.classifier(), test);
         metrics.put("bestValidationEpoch", (double) state.bestEpoch());
         metrics.put("bestValidationTop1", state.bestValidationTop1());
@@ -358,7 +483,7 @@ public final class FineTuneJob implements FineTuner {
                 atBest.metrics(),
                 session.catalog().classNames(),
                 "fine-tuned, epoch " + state.bestEpoch() + ", " + session.catalog().name()));
-        files.add("best-model/");
+        files.add(BEST_MODEL + "/");
         notes.add(
             "top1, top5 and the per-class files are the last epoch's; the epoch with the best"
                 + " validation top-1 (epoch "
@@ -372,10 +497,15 @@ public final class FineTuneJob implements FineTuner {
       modelNotes.put("epochs", config.epochs());
       modelNotes.put("testTop1LastEpoch", last.metrics().top1());
       FineTunedModel.save(
-          model, session.catalog().classNames(), modelNotes, backbones, out.resolve("model"));
-      files.add("model/");
-      files.add(TASK + "-loss.png");
-      files.add(logFile);
+          model,
+          session.catalog().classNames(),
+          modelNotes,
+          backbones,
+          out.resolve(MODEL),
+          manager);
+      files.add(MODEL + "/");
+      files.add(PLOT_FILE);
+      files.add(MetricsLog.FILE);
       Map<String, Object> details = new LinkedHashMap<>();
       if (!state.validations().isEmpty()) {
         details.put("Validation (held-out part of the training split)", state.validations());
@@ -393,7 +523,7 @@ public final class FineTuneJob implements FineTuner {
           config);
     }
 
-    private Protocol protocol(FinetuneState state, String resumedFrom) {
+    private Protocol protocol(FinetuneState state, Path resumedFrom) {
       OptimConfig o = config.optim();
       AugmentConfig a = config.augment();
       return Protocol.start(
@@ -437,7 +567,7 @@ public final class FineTuneJob implements FineTuner {
                       + ")")
           .put("testClipsPerVideo", config.testClips() + " x " + config.testCrops())
           .put("averaging", config.averaging().name().toLowerCase(Locale.ROOT))
-          .put("resumedFrom", resumedFrom);
+          .put("resumedFrom", resumedFrom == null ? null : resumedFrom.toAbsolutePath());
     }
   }
 
@@ -456,13 +586,5 @@ public final class FineTuneJob implements FineTuner {
       out.add(videos.get(r));
     }
     return out;
-  }
-
-  /** A per-batch augmentation seed, a pure function of the run seed, epoch and batch. */
-  static long mix(long seed, int epoch, int batch) {
-    long z = seed + 0x9E3779B97F4A7C15L * (1 + epoch) + 0xC2B2AE3D27D4EB4FL * (1 + batch);
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 }

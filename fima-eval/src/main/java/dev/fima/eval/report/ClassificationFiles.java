@@ -32,8 +32,8 @@ public final class ClassificationFiles {
     String perClass = prefix + "per-class.csv";
     String confusionCsv = prefix + "confusion.csv";
     String confusionPng = prefix + "confusion.png";
-    AtomicFiles.writeString(dir.resolve(perClass), perClassCsv(metrics, classNames));
-    AtomicFiles.writeString(dir.resolve(confusionCsv), confusionCsv(metrics, classNames));
+    OutputFiles.writeString(dir.resolve(perClass), perClassCsv(metrics, classNames));
+    OutputFiles.writeString(dir.resolve(confusionCsv), confusionCsv(metrics, classNames));
     ConfusionMatrixPlot.write(dir.resolve(confusionPng), metrics.confusion(), classNames, title);
     return List.of(perClass, confusionCsv, confusionPng);
   }

@@ -84,7 +84,7 @@ public final class ConfusionMatrixPlot {
     chart.setBackgroundPaint(Color.WHITE);
 
     int side = Math.min(2000, 500 + 8 * n);
-    AtomicFiles.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, side + 120, side));
+    OutputFiles.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, side + 120, side));
   }
 
   private static ValueAxis axis(String label, List<String> classNames) {

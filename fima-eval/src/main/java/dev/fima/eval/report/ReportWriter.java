@@ -57,7 +57,7 @@ public final class ReportWriter {
     List<String> files = new ArrayList<>(content.files());
     String configFile = content.task() + "-config.yaml";
     files.add(configFile);
-    AtomicFiles.writeString(dir.resolve(configFile), Configs.toYaml(config));
+    OutputFiles.writeString(dir.resolve(configFile), Configs.toYaml(config));
 
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("task", content.task());
@@ -68,12 +68,12 @@ public final class ReportWriter {
     json.put("notes", content.notes());
     json.put("files", files);
     try {
-      AtomicFiles.writeString(
+      OutputFiles.writeString(
           dir.resolve(content.task() + ".json"), JSON.writeValueAsString(json) + "\n");
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("report is not serialisable", e);
     }
-    AtomicFiles.writeString(dir.resolve(content.task() + ".md"), markdown(content, files));
+    OutputFiles.writeString(dir.resolve(content.task() + ".md"), markdown(content, files));
     return new EvalReport(content.task(), content.protocol(), content.metrics(), dir);
   }
 

@@ -14,9 +14,9 @@ import dev.fima.eval.features.CachedExtraction;
 import dev.fima.eval.features.ClipFeatures;
 import dev.fima.eval.features.FeatureCache;
 import dev.fima.eval.metrics.RecallAtK;
-import dev.fima.eval.report.AtomicFiles;
 import dev.fima.eval.report.Csv;
 import dev.fima.eval.report.Notes;
+import dev.fima.eval.report.OutputFiles;
 import dev.fima.eval.report.Protocol;
 import dev.fima.eval.report.ReportWriter;
 import jakarta.inject.Inject;
@@ -109,7 +109,7 @@ public final class RetrievalJob implements Retriever {
               .put("batch", config.batchSize());
 
       String neighboursFile = TASK + "-neighbours.csv";
-      AtomicFiles.writeString(
+      OutputFiles.writeString(
           session.output().resolve(neighboursFile),
           neighboursCsv(session, ranked, queries, gallery));
       List<String> notes = new ArrayList<>();

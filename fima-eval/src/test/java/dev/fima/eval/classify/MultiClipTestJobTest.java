@@ -76,7 +76,7 @@ class MultiClipTestJobTest {
     classifier.head().getParameters().get("bias").getArray().set(b);
     Path folder = dir.resolve("model");
     FineTunedModel.save(
-        classifier, catalog.classNames(), Map.of("trainedBy", "hand"), backbones, folder);
+        classifier, catalog.classNames(), Map.of("trainedBy", "hand"), backbones, folder, m);
     return folder;
   }
 

@@ -18,16 +18,17 @@ import dev.fima.api.config.TestConfig;
 import dev.fima.api.jobs.ClipTester;
 import dev.fima.api.jobs.EvalReport;
 import dev.fima.api.jobs.FineTuner;
+import dev.fima.djl.train.MetricsLog;
 import dev.fima.eval.backbone.ParameterDigest;
 import dev.fima.eval.classify.FineTunedModel;
 import dev.fima.eval.testing.FakeSupervisedData;
 import dev.fima.eval.testing.Fixtures;
-import dev.fima.eval.testing.SimpleTrainingTools;
 import dev.fima.eval.testing.TinyBackboneProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +39,6 @@ class FineTuneJobTest {
 
   private final FakeSupervisedData data = new FakeSupervisedData(3, 6, 2, 0.1f);
   private final TinyBackboneProvider backbones = new TinyBackboneProvider();
-  private final SimpleTrainingTools tools = new SimpleTrainingTools();
 
   /** No colour augmentation: the fake's classes are colours. */
   private static final AugmentConfig AUGMENT =
@@ -51,7 +51,7 @@ class FineTuneJobTest {
         Fixtures.data(dir),
         Fixtures.CLIP,
         AUGMENT,
-        new OptimConfig(0.5, 6, 0.9, 0, Schedule.STEP, 0, List.of(3), 0.5, 0),
+        new OptimConfig(0.05, 6, 0.9, 0, Schedule.STEP, 0, List.of(3), 0.5, 0),
         epochs,
         6,
         dropout,
@@ -65,7 +65,13 @@ class FineTuneJobTest {
   }
 
   private FineTuner tuner() {
-    return Fixtures.injector(data, backbones, tools).getInstance(FineTuner.class);
+    return Fixtures.injector(data, backbones).getInstance(FineTuneJob.class).showProgress(false);
+  }
+
+  /** The step records of a run's metrics log. */
+  private static List<Map<String, Object>> steps(Path run) {
+    return new MetricsLog(run.resolve(MetricsLog.FILE))
+        .read().stream().filter(r -> "step".equals(r.get("type"))).toList();
   }
 
   @Test
@@ -75,10 +81,12 @@ class FineTuneJobTest {
     assertTrue(r.metrics().get("top1") > 0.67, "chance is 1/3: " + r.metrics());
     assertEquals(6.0, r.metrics().get("videos"));
     assertFalse(r.metrics().containsKey("bestValidationEpoch"), "no validation part, no best");
-    assertEquals(4 * 3, tools.steps.size(), "18 videos / batch 6 = 3 steps per epoch");
-    assertEquals(0.5, (double) tools.steps.get(0).get("lr"), "lr 0.5 at reference batch 6");
-    assertEquals(0.25, (double) tools.steps.get(9).get("lr"), "x0.5 from epoch 3 (step schedule)");
     Path out = dir.resolve("run");
+    List<Map<String, Object>> steps = steps(out);
+    assertEquals(4 * 3, steps.size(), "18 videos / batch 6 = 3 steps per epoch");
+    assertEquals(0.05, ((Number) steps.get(0).get("lr")).doubleValue(), 1e-9, "at batch 6");
+    assertEquals(0.025, ((Number) steps.get(9).get("lr")).doubleValue(), 1e-9, "x0.5 from epoch 3");
+    assertTrue(Files.isRegularFile(out.resolve("finetune-loss.png")));
     try (Stream<Path> s = Files.list(out.resolve("checkpoints"))) {
       assertEquals(2, s.count(), "after epochs 2 and 4");
     }
@@ -87,7 +95,7 @@ class FineTuneJobTest {
     assertEquals("step x0.5 at epochs [3]", json.at("/protocol/schedule").asText());
     assertTrue(json.at("/protocol/validationVideos").asText().startsWith("none"));
 
-    ClipTester tester = Fixtures.injector(data, backbones, tools).getInstance(ClipTester.class);
+    ClipTester tester = Fixtures.injector(data, backbones).getInstance(ClipTester.class);
     EvalReport test =
         tester.test(
             new TestConfig(
@@ -107,7 +115,7 @@ class FineTuneJobTest {
     EvalReport r =
         tuner().finetune(config("val", 4, 0.34, 0.2, new CheckpointConfig(10, 0, 1)), null);
     // 2 of 6 videos per class are held out: 12 fit videos, 2 steps per epoch.
-    assertEquals(8, tools.steps.size());
+    assertEquals(8, steps(dir.resolve("val")).size());
     double best = r.metrics().get("bestValidationTop1");
     assertTrue(r.metrics().containsKey("testTop1AtBestValidationEpoch"));
     assertTrue(r.metrics().containsKey("top1"), "the last epoch is always reported");
@@ -135,15 +143,15 @@ class FineTuneJobTest {
     tuner().finetune(config("straight", 3, 0, 0, everyStep), null);
 
     Path straight = dir.resolve("straight");
-    Path mid = straight.resolve("checkpoints/checkpoint-000004"); // epoch 1, batch 1 of 3
+    // Step 4 is epoch 1, batch 1 of 3: the momentum buffers are mid-run.
+    Path mid = straight.resolve("checkpoints/checkpoint-000000000004");
     assertTrue(Files.isDirectory(mid));
-    SimpleTrainingTools resumedTools = new SimpleTrainingTools();
-    Fixtures.injector(data, backbones, resumedTools)
-        .getInstance(FineTuner.class)
-        .finetune(config("resumed", 3, 0, 0, everyStep), mid);
+    tuner().finetune(config("resumed", 3, 0, 0, everyStep), mid);
     assertEquals(
         List.of(5L, 6L, 7L, 8L, 9L),
-        resumedTools.steps.stream().map(r -> ((Number) r.get("step")).longValue()).toList(),
+        steps(dir.resolve("resumed")).stream()
+            .map(r -> ((Number) r.get("step")).longValue())
+            .toList(),
         "only the steps after the checkpoint are trained again");
 
     try (NDManager m = NDManager.newBaseManager()) {
@@ -154,7 +162,7 @@ class FineTuneJobTest {
       assertEquals(ParameterDigest.of(a.classifier()), ParameterDigest.of(b.classifier()));
     }
     JsonNode json = new ObjectMapper().readTree(dir.resolve("resumed/finetune.json").toFile());
-    assertTrue(json.at("/protocol/resumedFrom").asText().endsWith("checkpoint-000004"));
+    assertTrue(json.at("/protocol/resumedFrom").asText().endsWith("checkpoint-000000000004"));
     assertEquals(9, json.at("/protocol/steps").asInt());
   }
 }

@@ -12,7 +12,6 @@ import dev.fima.api.config.RunConfig;
 import dev.fima.api.data.SupervisedDataSource;
 import dev.fima.eval.EvalModule;
 import dev.fima.eval.backbone.BackboneProvider;
-import dev.fima.eval.finetune.TrainingTools;
 import java.nio.file.Path;
 
 /** Small configurations and an injector wired to the fakes. */
@@ -52,19 +51,6 @@ public final class Fixtures {
    * @return the injector
    */
   public static Injector injector(SupervisedDataSource data, BackboneProvider backbones) {
-    return injector(data, backbones, new SimpleTrainingTools());
-  }
-
-  /**
-   * Builds the production EvalModule with data, backbones and training tools replaced.
-   *
-   * @param data the fake data
-   * @param backbones the tiny backbone provider
-   * @param tools the training tools
-   * @return the injector
-   */
-  public static Injector injector(
-      SupervisedDataSource data, BackboneProvider backbones, TrainingTools tools) {
     return Guice.createInjector(
         Modules.override(new EvalModule())
             .with(
@@ -72,7 +58,6 @@ public final class Fixtures {
                   @Override
                   protected void configure() {
                     bind(BackboneProvider.class).toInstance(backbones);
-                    bind(TrainingTools.class).toInstance(tools);
                   }
                 }),
         new AbstractModule() {
