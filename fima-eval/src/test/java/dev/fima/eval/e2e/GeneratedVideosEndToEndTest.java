@@ -7,13 +7,20 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.util.Modules;
+import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.config.Averaging;
+import dev.fima.api.config.CheckpointConfig;
 import dev.fima.api.config.ClipConfig;
 import dev.fima.api.config.DataConfig;
 import dev.fima.api.config.DatasetKind;
+import dev.fima.api.config.FinetuneConfig;
 import dev.fima.api.config.LinearProbeConfig;
+import dev.fima.api.config.OptimConfig;
 import dev.fima.api.config.RetrieveConfig;
+import dev.fima.api.config.Schedule;
 import dev.fima.api.config.SynthConfig;
+import dev.fima.api.config.TestConfig;
+import dev.fima.api.jobs.ClipTester;
 import dev.fima.api.jobs.EvalReport;
 import dev.fima.api.jobs.LinearProbe;
 import dev.fima.api.jobs.Retriever;
@@ -21,6 +28,7 @@ import dev.fima.api.jobs.SyntheticVideoGenerator;
 import dev.fima.datasets.DatasetsModule;
 import dev.fima.eval.EvalModule;
 import dev.fima.eval.backbone.BackboneProvider;
+import dev.fima.eval.finetune.FineTuneJob;
 import dev.fima.eval.testing.Fixtures;
 import dev.fima.eval.testing.TinyBackboneProvider;
 import java.io.IOException;
@@ -32,8 +40,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The probe and retrieval on real video files: the motion-video generator writes a miniature UCF101
- * layout, fima-datasets decodes it, and the jobs run end to end on the CPU.
+ * The probe, retrieval, fine-tuning and testing on real video files: the motion-video generator
+ * writes a miniature UCF101 layout, fima-datasets decodes it, and the jobs run end to end on the
+ * CPU.
  */
 class GeneratedVideosEndToEndTest {
 
@@ -115,6 +124,46 @@ class GeneratedVideosEndToEndTest {
     assertEquals(first.metrics(), second.metrics(), "cached features give the same result");
     md = Files.readString(dir.resolve("probe/linear-probe.md"));
     assertTrue(md.contains("| train | REUSED train-2x1.features |"), md);
+  }
+
+  @Test
+  void fineTuningAndTestingRunOnGeneratedVideos() {
+    FinetuneConfig config =
+        new FinetuneConfig(
+            "random:tiny",
+            data,
+            CLIP,
+            AugmentConfig.defaults(),
+            new OptimConfig(0.01, 4, 0.9, 1e-4, Schedule.COSINE, 0, List.of(), 0.1, 1.0),
+            2,
+            4,
+            0.5,
+            0.25,
+            1,
+            2,
+            1,
+            Averaging.PROBABILITIES,
+            new CheckpointConfig(1, 0, 1),
+            Fixtures.run(dir.resolve("ft"), 1));
+    EvalReport tuned =
+        injector.getInstance(FineTuneJob.class).showProgress(false).finetune(config, null);
+    assertEquals(6.0, tuned.metrics().get("videos"));
+    assertTrue(tuned.metrics().containsKey("bestValidationEpoch"), tuned.metrics().toString());
+
+    EvalReport tested =
+        injector
+            .getInstance(ClipTester.class)
+            .test(
+                new TestConfig(
+                    dir.resolve("ft/model").toString(),
+                    data,
+                    CLIP,
+                    2,
+                    1,
+                    Averaging.PROBABILITIES,
+                    8,
+                    Fixtures.run(dir.resolve("ft-test"), 1)));
+    assertEquals(tuned.metrics().get("top1"), tested.metrics().get("top1"));
   }
 
   @Test
