@@ -1,6 +1,8 @@
 package dev.fima.eval.backbone;
 
 import dev.fima.djl.backbone.VideoBackbone;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,8 +17,8 @@ import java.util.Map;
 public record OpenedBackbone(
     VideoBackbone block, BackboneSpec spec, Map<String, Object> descriptor) {
 
-  /** Copies the descriptor. */
+  /** Copies the descriptor, keeping its order. */
   public OpenedBackbone {
-    descriptor = Map.copyOf(descriptor);
+    descriptor = Collections.unmodifiableMap(new LinkedHashMap<>(descriptor));
   }
 }
