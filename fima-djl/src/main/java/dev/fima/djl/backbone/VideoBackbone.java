@@ -1,5 +1,6 @@
 package dev.fima.djl.backbone;
 
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import dev.fima.api.config.BackboneConfig;
 
@@ -37,4 +38,27 @@ public interface VideoBackbone extends Block {
    * @return the configuration
    */
   BackboneConfig config();
+
+  /**
+   * Returns the number the crop size must be a multiple of for the feature grid to tile the crop
+   * evenly. Usually the spatial stride; an architecture whose last pool rounds up (I3D) may accept
+   * finer multiples, its last cells then partly covering padding, as in the reference.
+   *
+   * @return the crop multiple
+   */
+  default int cropMultiple() {
+    return spatialStride();
+  }
+
+  /**
+   * Returns the shape of the feature map for one clip of the given size, {@code [1, C, T', h, w]},
+   * computed from the architecture without running it.
+   *
+   * @param frames clip length T
+   * @param crop clip side S
+   * @return the feature map shape at batch size 1
+   */
+  default Shape featureMapShape(int frames, int crop) {
+    return getOutputShapes(new Shape[] {new Shape(1, 3, frames, crop, crop)})[0];
+  }
 }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The FIMA objective (section 4(d) of the method notes) and its queues:
@@ -110,24 +109,13 @@ public final class FimaLoss extends Loss {
   }
 
   /**
-   * Computes every active term for one device's outputs.
+   * Computes every active term of a step. With the reference enqueue order, the second instance
+   * half sees the queue as if the n keys had already been written.
    *
-   * @param outputs the model's outputs
+   * @param outputs the model's outputs for the whole batch
    * @return the weighted total and every term
    */
   public LossTerms compute(FimaOutputs outputs) {
-    return compute(outputs, outputs.keyN());
-  }
-
-  /**
-   * Computes every active term for one device's share of a batch.
-   *
-   * @param outputs this device's outputs
-   * @param allKeysN the n keys of every device in device order (this device's own on one device);
-   *     only used with the reference enqueue order, whose second instance half sees them queued
-   * @return the weighted total and every term
-   */
-  public LossTerms compute(FimaOutputs outputs, NDArray allKeysN) {
     Map<String, NDArray> values = new LinkedHashMap<>();
     NDArray total = null;
     NDArray instanceAccuracy = null;
@@ -136,7 +124,7 @@ public final class FimaLoss extends Loss {
       NDArray negatives = queue.features();
       NDArray second =
           config.referenceEnqueueOrder()
-              ? QueueWrites.afterEnqueue(negatives, queue.pointer(), allKeysN)
+              ? QueueWrites.afterEnqueue(negatives, queue.pointer(), outputs.keyN())
               : negatives;
       InstanceContrastLoss.Result r =
           instance.compute(
@@ -220,30 +208,27 @@ public final class FimaLoss extends Loss {
   /**
    * Writes the keys of a step into the queues, in the reference's order: instance {@code [k_n;
    * k_m]}, motion {@code [l_n^0 ..; l_m^0 ..]}, dense the key cells of {@code z_n^0 .., z_m^0 ..}.
-   * Call it once per step, after backward. With several devices, pass every device's outputs in
-   * device order: each queue then receives all keys at once, as the reference's all-gather does.
+   * Call it once per step, after backward. The model gathers the keys of every device on the
+   * primary one, so each queue receives all keys at once, as the reference's all-gather does.
    *
-   * @param shards the outputs of every device, in device order
+   * @param first the model's outputs for the whole batch
    */
-  public void enqueue(List<FimaOutputs> shards) {
-    FimaOutputs first = shards.get(0);
+  public void enqueue(FimaOutputs first) {
     if (instanceActive()) {
       FeatureQueue q = queues.instance();
       NDList keys = new NDList();
-      keys.add(gather(shards, FimaOutputs::keyN, q));
-      keys.add(gather(shards, FimaOutputs::keyM, q));
+      keys.add(detached(first.keyN(), q));
+      keys.add(detached(first.keyM(), q));
       q.enqueue(NDArrays.concat(keys, 0));
     }
     if (first.hasMotion() && localActive() && queues.motion().isPresent()) {
       FeatureQueue q = queues.motion().get();
       NDList keys = new NDList();
       for (int t = 0; t < first.localKeysN().size(); t++) {
-        int slice = t;
-        keys.add(gather(shards, o -> o.localKeysN().get(slice), q));
+        keys.add(detached(first.localKeysN().get(t), q));
       }
       for (int t = 0; t < first.localKeysM().size(); t++) {
-        int slice = t;
-        keys.add(gather(shards, o -> o.localKeysM().get(slice), q));
+        keys.add(detached(first.localKeysM().get(t), q));
       }
       q.enqueue(NDArrays.concat(keys, 0));
     }
@@ -251,12 +236,10 @@ public final class FimaLoss extends Loss {
       FeatureQueue q = queues.dense().get();
       NDList keys = new NDList();
       for (int t = 0; t < first.denseTargetN().size(); t++) {
-        int slice = t;
-        keys.add(gather(shards, o -> cells(o.denseTargetN().get(slice)), q));
+        keys.add(detached(cells(first.denseTargetN().get(t)), q));
       }
       for (int t = 0; t < first.denseTargetM().size(); t++) {
-        int slice = t;
-        keys.add(gather(shards, o -> cells(o.denseTargetM().get(slice)), q));
+        keys.add(detached(cells(first.denseTargetM().get(t)), q));
       }
       q.enqueue(NDArrays.concat(keys, 0));
     }
@@ -396,12 +379,7 @@ public final class FimaLoss extends Loss {
     return map.reshape(b, d, -1).transpose(0, 2, 1).reshape(-1, d);
   }
 
-  private static NDArray gather(
-      List<FimaOutputs> shards, Function<FimaOutputs, NDArray> field, FeatureQueue queue) {
-    NDList parts = new NDList();
-    for (FimaOutputs shard : shards) {
-      parts.add(ContrastMath.onDevice(field.apply(shard).stopGradient(), queue.features()));
-    }
-    return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
+  private static NDArray detached(NDArray keys, FeatureQueue queue) {
+    return ContrastMath.onDevice(keys.stopGradient(), queue.features());
   }
 }

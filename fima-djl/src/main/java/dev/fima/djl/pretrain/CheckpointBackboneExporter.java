@@ -46,7 +46,7 @@ public final class CheckpointBackboneExporter implements BackboneExporter {
     try (NDManager manager =
         NDManager.newBaseManager(
             Devices.resolve(DeviceConfig.defaults())[0], engine.getEngineName())) {
-      PretrainModel model = models.create(state.config(), manager);
+      PretrainModel model = models.create(state.config(), manager, manager.getDevice());
       PretrainCheckpoint.loadModel(checkpoint, model, manager);
       Map<String, Object> extras = new LinkedHashMap<>();
       Map<String, Object> pretraining = new LinkedHashMap<>();

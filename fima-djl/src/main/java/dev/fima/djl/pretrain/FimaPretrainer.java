@@ -150,7 +150,7 @@ public final class FimaPretrainer implements Pretrainer {
     boolean motion = config.model().method() == Method.FIMA;
     try (NDManager root = NDManager.newBaseManager(devices[0])) {
       engine.setRandomSeed((int) Seeds.derive(seed, SEED_INIT));
-      PretrainModel model = models.create(config, root);
+      PretrainModel model = models.create(config, root, devices);
       try (ContrastQueues queues = ContrastQueues.forModel(root, config.model(), seed);
           MomentumSgd sgd =
               MomentumSgd.builder()

@@ -1,5 +1,6 @@
 package dev.fima.djl.pretrain;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.djl.model.PretrainModel;
@@ -16,7 +17,9 @@ public interface PretrainModelFactory {
    *
    * @param config the run (backbone, model, clip sizes)
    * @param manager manager whose device receives every parameter; it owns them
+   * @param devices devices the batch is spread over, the manager's first; the model splits each
+   *     batch over them itself
    * @return an initialised model whose key side equals its query side
    */
-  PretrainModel create(PretrainConfig config, NDManager manager);
+  PretrainModel create(PretrainConfig config, NDManager manager, Device... devices);
 }

@@ -23,15 +23,12 @@ import java.util.Map;
 /**
  * One optimiser step: forward, loss, backward, update, enqueue.
  *
- * <p>With several devices the batch is split ({@link InputShards}); each share runs its forward and
- * loss on its device against the same queues (read from the primary device), each share's loss is
- * weighted by its share of the batch and differentiated on its device, the parameter server sums
- * the device gradients and updates every copy, and the keys of all shares are enqueued once, in
- * device order, so the queues hold what one device would have written. A fresh {@link
- * ParameterStore} per step re-copies the parameters (key side included, after its momentum update)
- * to the other devices. The model's forward runs once per share: a {@link PretrainModel} used on
- * several devices must apply its momentum update only once per step (only the single-device path
- * can be tested on a CPU).
+ * <p>The model spreads the batch over the devices itself (key inputs shuffled across devices, query
+ * inputs split, feature maps gathered on the primary device), so the step runs one forward and one
+ * loss on the primary device; the parameter server sums the gradients of every device's parameter
+ * copy and updates them all, and the keys are enqueued once after the update. A fresh {@link
+ * ParameterStore} per step re-copies the parameters (the key side included, after its momentum
+ * update) to the other devices. Only the single-device path can be tested on a CPU.
  *
  * <p>A step whose loss is not finite runs no backward and changes nothing; one whose gradient norm
  * is not finite is discarded by the parameter server. Neither enqueues its keys.
@@ -54,7 +51,7 @@ final class PretrainStep {
   /**
    * What a step produced.
    *
-   * @param values loss terms and statistics, averaged over devices by share, plus {@code grad_norm}
+   * @param values loss terms and statistics, plus {@code grad_norm}
    * @param skipped whether nothing was updated
    */
   record Outcome(Map<String, Double> values, boolean skipped) {}
@@ -67,39 +64,19 @@ final class PretrainStep {
    * @return the values and whether the update happened
    */
   Outcome run(FimaInputs inputs, NDManager manager) {
-    List<FimaInputs> shards = InputShards.split(inputs, devices);
     ParameterStore parameters = new ParameterStore(manager, false);
     parameters.setParameterServer(server, devices);
-    int batch = inputs.size();
-    List<FimaOutputs> outputs = new ArrayList<>();
+    FimaOutputs outputs;
     Map<String, Double> values;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-      for (FimaInputs shard : shards) {
-        outputs.add(model.forward(parameters, shard, true));
-      }
-      NDArray allKeysN = gatherKeysN(outputs);
-      List<LossTerms> terms = new ArrayList<>();
-      for (FimaOutputs o : outputs) {
-        terms.add(loss.compute(o, allKeysN));
-      }
-      values = toHost(terms, shards, batch);
+      outputs = model.forward(parameters, inputs, true);
+      LossTerms terms = loss.compute(outputs);
+      values = toHost(terms);
       if (!Double.isFinite(values.get(FimaLoss.TOTAL))) {
         values.put("grad_norm", Double.NaN);
         return new Outcome(values, true);
       }
-      for (int i = 0; i < terms.size(); i++) {
-        NDArray total = terms.get(i).total();
-        if (shards.size() > 1) {
-          // The share is an array of the step's manager: a number operand would be freed before
-          // backward reads it (see ContrastMath.scalarLike).
-          NDArray share =
-              manager
-                  .create((float) shards.get(i).size() / batch)
-                  .toDevice(total.getDevice(), false);
-          total = total.mul(share);
-        }
-        collector.backward(total);
-      }
+      collector.backward(terms.total());
     }
     parameters.updateAllParameters();
     double norm = server.finishStep();
@@ -111,37 +88,18 @@ final class PretrainStep {
     return new Outcome(values, false);
   }
 
-  private NDArray gatherKeysN(List<FimaOutputs> outputs) {
-    if (outputs.size() == 1) {
-      return outputs.get(0).keyN();
-    }
-    NDList keys = new NDList();
-    for (FimaOutputs o : outputs) {
-      keys.add(o.keyN().stopGradient().toDevice(devices[0], false));
-    }
-    return NDArrays.concat(keys, 0);
-  }
-
-  /** Reads every scalar of every share in one transfer and averages the shares by size. */
-  private static Map<String, Double> toHost(
-      List<LossTerms> terms, List<FimaInputs> shards, int batch) {
-    List<String> names = new ArrayList<>(terms.get(0).values().keySet());
+  /** Reads every scalar of the step in one transfer. */
+  private static Map<String, Double> toHost(LossTerms terms) {
+    List<String> names = new ArrayList<>(terms.values().keySet());
     NDList scalars = new NDList();
-    for (LossTerms t : terms) {
-      for (String name : names) {
-        NDArray v = t.values().get(name);
-        scalars.add(v.stopGradient().toType(DataType.FLOAT32, false).toDevice(Device.cpu(), false));
-      }
+    for (String name : names) {
+      NDArray v = terms.values().get(name);
+      scalars.add(v.stopGradient().toType(DataType.FLOAT32, false).toDevice(Device.cpu(), false));
     }
     float[] flat = NDArrays.stack(scalars).toFloatArray();
     Map<String, Double> values = new LinkedHashMap<>();
     for (int n = 0; n < names.size(); n++) {
-      double sum = 0;
-      for (int s = 0; s < terms.size(); s++) {
-        double weight = (double) shards.get(s).size() / batch;
-        sum += weight * flat[s * names.size() + n];
-      }
-      values.put(names.get(n), sum);
+      values.put(names.get(n), (double) flat[n]);
     }
     return values;
   }

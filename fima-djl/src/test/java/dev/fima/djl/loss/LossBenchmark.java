@@ -77,7 +77,7 @@ public final class LossBenchmark {
           try (GradientCollector gc = engine().newGradientCollector()) {
             gc.backward(loss.compute(o).total());
           }
-          loss.enqueue(List.of(o));
+          loss.enqueue(o);
           o.queryM().getGradient().getFloat(0, 0);
           if (i >= 0) {
             times[i] = (System.nanoTime() - t0) / 1e6;

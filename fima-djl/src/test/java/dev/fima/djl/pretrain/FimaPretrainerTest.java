@@ -56,7 +56,7 @@ class FimaPretrainerTest {
   }
 
   static final PretrainModelFactory MODELS =
-      (config, manager) ->
+      (config, manager, devices) ->
           new TinyPretrainModel(
               manager,
               (int) Math.round(8 * config.backbone().width()),

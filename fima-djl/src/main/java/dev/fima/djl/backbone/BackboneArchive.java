@@ -1,0 +1,365 @@
+package dev.fima.djl.backbone;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.util.Pair;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fima.api.ConfigException;
+import dev.fima.api.DataException;
+import dev.fima.api.config.Configs;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The exported-backbone format: a folder with {@code parameters.bin} (every parameter, running
+ * batch-norm statistics included, by name) and {@code backbone.json} (a {@link
+ * BackboneDescriptor}). Each file is written to a temporary name and renamed over the old one, the
+ * parameters first; the descriptor records the parameters' SHA-256, so a reader never mistakes a
+ * half-replaced export for a good one.
+ *
+ * <p>Loading rebuilds the architecture from the descriptor, then checks every parameter name and
+ * shape against the file before copying anything: a mismatch names the parameter and nothing is
+ * loaded.
+ */
+public final class BackboneArchive {
+
+  /** Format tag of the descriptor. */
+  public static final String FORMAT = "fima-backbone/1";
+
+  /** File name of the descriptor. */
+  public static final String DESCRIPTOR_FILE = "backbone.json";
+
+  /** File name of the parameters. */
+  public static final String PARAMETERS_FILE = "parameters.bin";
+
+  private static final String MAGIC = "FIMA-PARAMS-1";
+
+  private BackboneArchive() {}
+
+  /**
+   * Writes a backbone's parameters and descriptor into a folder, creating it if needed.
+   *
+   * @param backbone an initialised backbone
+   * @param input what the backbone expects as input
+   * @param dir the folder
+   * @param extra extra top-level descriptor fields (must not reuse descriptor field names)
+   * @return the descriptor written
+   */
+  public static BackboneDescriptor save(
+      VideoBackbone backbone, BackboneInput input, Path dir, Map<String, Object> extra) {
+    if (!backbone.isInitialized()) {
+      throw new IllegalStateException("initialise the backbone before saving it");
+    }
+    Set<String> reserved = reservedNames();
+    for (String key : extra.keySet()) {
+      if (reserved.contains(key)) {
+        throw new IllegalArgumentException("extra descriptor field '" + key + "' is reserved");
+      }
+    }
+    try {
+      Files.createDirectories(dir);
+      Path params = dir.resolve(PARAMETERS_FILE);
+      Path tmp = Files.createTempFile(dir, PARAMETERS_FILE + ".", ".tmp");
+      String sha;
+      Map<String, List<Long>> shapes = new LinkedHashMap<>();
+      try {
+        MessageDigest digest = sha256();
+        try (OutputStream file = Files.newOutputStream(tmp);
+            DataOutputStream out =
+                new DataOutputStream(
+                    new BufferedOutputStream(new DigestOutputStream(file, digest), 1 << 16))) {
+          ParameterList list = backbone.getParameters();
+          out.writeUTF(MAGIC);
+          out.writeInt(list.size());
+          for (Pair<String, Parameter> p : list) {
+            NDArray array = p.getValue().getArray();
+            shapes.put(p.getKey(), toList(array.getShape()));
+            out.writeUTF(p.getKey());
+            out.write(array.encode());
+          }
+        }
+        sha = HexFormat.of().formatHex(digest.digest());
+        moveAtomically(tmp, params);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+      BackboneDescriptor descriptor =
+          new BackboneDescriptor(
+              FORMAT,
+              backbone.config(),
+              backbone.featureChannels(),
+              backbone.temporalStride(),
+              backbone.spatialStride(),
+              input,
+              PARAMETERS_FILE,
+              sha,
+              shapes,
+              extra);
+      writeDescriptor(descriptor, dir.resolve(DESCRIPTOR_FILE));
+      return descriptor;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write backbone to " + dir, e);
+    }
+  }
+
+  /**
+   * Reads and checks a descriptor.
+   *
+   * @param dir the export folder
+   * @return the descriptor
+   * @throws DataException naming the file when it is missing, malformed or of another format
+   */
+  public static BackboneDescriptor readDescriptor(Path dir) {
+    Path file = dir.resolve(DESCRIPTOR_FILE);
+    if (!Files.isRegularFile(file)) {
+      throw new DataException(file, "no exported backbone here (descriptor missing)");
+    }
+    ObjectMapper json = Configs.json();
+    try {
+      JsonNode tree = json.readTree(file.toFile());
+      if (!(tree instanceof ObjectNode object)) {
+        throw new DataException(file, "a backbone descriptor must be a JSON object");
+      }
+      JsonNode format = object.get("format");
+      if (format == null || !FORMAT.equals(format.asText())) {
+        throw new DataException(
+            file, "format must be " + FORMAT + ", got " + (format == null ? "none" : format));
+      }
+      ObjectNode core = json.createObjectNode();
+      Map<String, Object> extra = new LinkedHashMap<>();
+      Set<String> reserved = reservedNames();
+      for (Map.Entry<String, JsonNode> f : object.properties()) {
+        if (reserved.contains(f.getKey())) {
+          core.set(f.getKey(), f.getValue());
+        } else {
+          extra.put(f.getKey(), json.treeToValue(f.getValue(), Object.class));
+        }
+      }
+      core.remove("extra");
+      core.putObject("extra");
+      BackboneDescriptor read;
+      try {
+        read = Configs.bind(core, BackboneDescriptor.class);
+      } catch (ConfigException e) {
+        throw new DataException(file, "malformed descriptor: " + e.getMessage(), e);
+      }
+      return new BackboneDescriptor(
+          read.format(),
+          read.backbone(),
+          read.featureChannels(),
+          read.temporalStride(),
+          read.spatialStride(),
+          read.input(),
+          read.parametersFile(),
+          read.parametersSha256(),
+          read.parameters(),
+          extra);
+    } catch (JsonProcessingException e) {
+      throw new DataException(file, "not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new DataException(file, "cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Rebuilds an exported backbone: the architecture from the descriptor, initialised on the
+   * manager's device, then its parameters from the file.
+   *
+   * @param dir the export folder
+   * @param manager manager that owns the parameters (and decides their device)
+   * @return the backbone and its descriptor
+   */
+  public static LoadedBackbone load(Path dir, NDManager manager) {
+    BackboneDescriptor descriptor = readDescriptor(dir);
+    VideoBackbone backbone = Backbones.create(descriptor.backbone());
+    BackboneInput input = descriptor.input();
+    backbone.initialize(
+        manager, DataType.FLOAT32, new Shape(1, 3, input.frames(), input.crop(), input.crop()));
+    loadParameters(dir, descriptor, backbone);
+    return new LoadedBackbone(backbone, descriptor);
+  }
+
+  /**
+   * Loads an export's parameters into an existing, initialised backbone of the same architecture,
+   * for instance the backbone of a fine-tuning model. Gradient flags and devices of the target's
+   * parameters are kept.
+   *
+   * @param dir the export folder
+   * @param target the backbone to overwrite
+   * @return the descriptor read
+   * @throws DataException naming the parameter when a name or shape differs; nothing is loaded then
+   */
+  public static BackboneDescriptor loadInto(Path dir, VideoBackbone target) {
+    BackboneDescriptor descriptor = readDescriptor(dir);
+    loadParameters(dir, descriptor, target);
+    return descriptor;
+  }
+
+  private static void loadParameters(
+      Path dir, BackboneDescriptor descriptor, VideoBackbone target) {
+    if (!target.isInitialized()) {
+      throw new IllegalStateException("initialise the target backbone before loading into it");
+    }
+    Path file = dir.resolve(descriptor.parametersFile());
+    if (!Files.isRegularFile(file)) {
+      throw new DataException(file, "parameters file missing");
+    }
+    Map<String, Parameter> wanted = new LinkedHashMap<>();
+    for (Pair<String, Parameter> p : target.getParameters()) {
+      wanted.put(p.getKey(), p.getValue());
+    }
+    NDManager first = wanted.values().iterator().next().getArray().getManager();
+    try (NDManager scratch = first.newSubManager()) {
+      Map<String, NDArray> saved = readParameters(file, descriptor, scratch);
+      for (Map.Entry<String, Parameter> w : wanted.entrySet()) {
+        NDArray s = saved.get(w.getKey());
+        Shape need = w.getValue().getArray().getShape();
+        if (s == null) {
+          throw new DataException(
+              file, "parameter " + w.getKey() + " " + need + " is missing from the export");
+        }
+        if (!s.getShape().equals(need)) {
+          throw new DataException(
+              file,
+              "parameter "
+                  + w.getKey()
+                  + " has shape "
+                  + s.getShape()
+                  + " in the export but "
+                  + need
+                  + " in the backbone");
+        }
+        if (s.getDataType() != w.getValue().getArray().getDataType()) {
+          throw new DataException(
+              file,
+              "parameter "
+                  + w.getKey()
+                  + " is "
+                  + s.getDataType()
+                  + " in the export but "
+                  + w.getValue().getArray().getDataType()
+                  + " in the backbone");
+        }
+      }
+      for (String name : saved.keySet()) {
+        if (!wanted.containsKey(name)) {
+          throw new DataException(
+              file, "parameter " + name + " in the export does not exist in the backbone");
+        }
+      }
+      // Everything matches: only now overwrite, in place, so devices and gradient flags stay.
+      for (Map.Entry<String, Parameter> w : wanted.entrySet()) {
+        NDArray target0 = w.getValue().getArray();
+        NDArray value = saved.get(w.getKey()).toDevice(target0.getDevice(), false);
+        target0.set(value.toByteBuffer());
+      }
+    }
+  }
+
+  private static Map<String, NDArray> readParameters(
+      Path file, BackboneDescriptor descriptor, NDManager manager) {
+    MessageDigest digest = sha256();
+    Map<String, NDArray> saved = new LinkedHashMap<>();
+    try (InputStream raw = Files.newInputStream(file);
+        DigestInputStream hashing = new DigestInputStream(raw, digest);
+        DataInputStream in = new DataInputStream(new BufferedInputStream(hashing, 1 << 16))) {
+      if (!MAGIC.equals(in.readUTF())) {
+        throw new DataException(file, "not a FIMA-J parameters file");
+      }
+      int count = in.readInt();
+      for (int i = 0; i < count; i++) {
+        String name = in.readUTF();
+        saved.put(name, manager.decode(in));
+      }
+      // Drain to the end so the checksum covers the whole file.
+      in.transferTo(OutputStream.nullOutputStream());
+    } catch (IOException e) {
+      throw new DataException(file, "cannot read parameters: " + e.getMessage(), e);
+    }
+    String sha = HexFormat.of().formatHex(digest.digest());
+    if (!sha.equals(descriptor.parametersSha256())) {
+      throw new DataException(
+          file,
+          "checksum differs from "
+              + DESCRIPTOR_FILE
+              + " (an interrupted or mixed export?): "
+              + sha
+              + " vs "
+              + descriptor.parametersSha256());
+    }
+    return saved;
+  }
+
+  private static void writeDescriptor(BackboneDescriptor d, Path file) throws IOException {
+    ObjectMapper json = Configs.json();
+    ObjectNode tree = json.valueToTree(d);
+    tree.remove("extra");
+    for (Map.Entry<String, Object> e : d.extra().entrySet()) {
+      tree.set(e.getKey(), json.valueToTree(e.getValue()));
+    }
+    Path tmp = Files.createTempFile(file.getParent(), DESCRIPTOR_FILE + ".", ".tmp");
+    try {
+      Files.writeString(tmp, json.writeValueAsString(tree));
+      moveAtomically(tmp, file);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static void moveAtomically(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static Set<String> reservedNames() {
+    Set<String> names = new LinkedHashSet<>();
+    for (var c : BackboneDescriptor.class.getRecordComponents()) {
+      names.add(c.getName());
+    }
+    return names;
+  }
+
+  private static List<Long> toList(Shape shape) {
+    return new ArrayList<>(Arrays.stream(shape.getShape()).boxed().toList());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package dev.fima.djl.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import dev.fima.api.config.ModelConfig;
+import dev.fima.api.config.PretrainConfig;
+import dev.fima.api.data.FimaInputs;
+import dev.fima.djl.backbone.VideoBackbone;
+import java.util.List;
+
+/**
+ * The MoCo baseline: RGB-only instance contrast between two windows of a video, with the same
+ * momentum encoder, projection head and queue as FIMA but no motion branch. Its outputs carry the
+ * global query and key embeddings and the crop coordinates; the motion lists are empty and the
+ * masks {@code null}.
+ */
+public final class MocoModel implements PretrainModel {
+
+  private final MomentumEncoder encoder;
+  private final BlockGroup whole;
+  private final BlockGroup trainable;
+
+  /**
+   * Builds and initialises the model. Use {@link PretrainModels#create}, which validates first.
+   *
+   * @param config the run configuration (clip, backbone, model)
+   * @param manager manager that owns the parameters; its device is the primary device
+   * @param devices devices the batch is spread over, the primary first
+   */
+  public MocoModel(PretrainConfig config, NDManager manager, Device... devices) {
+    ModelConfig m = config.model();
+    int frames = config.clip().frames();
+    int crop = config.clip().crop();
+    encoder =
+        new MomentumEncoder(
+            config.backbone(),
+            frames,
+            crop,
+            m.projectionHidden(),
+            m.embedding(),
+            m.momentum(),
+            manager,
+            devices,
+            config.run().seed());
+    trainable =
+        new BlockGroup()
+            .add("queryBackbone", encoder.query())
+            .add("queryHead", encoder.queryHead());
+    whole =
+        new BlockGroup()
+            .add("query", trainable)
+            .add("keyBackbone", encoder.key())
+            .add("keyHead", encoder.keyHead());
+    Shape clip = new Shape(1, 3, frames, crop, crop);
+    trainable.initialize(manager, DataType.FLOAT32, clip);
+    whole.initialize(manager, DataType.FLOAT32, clip);
+  }
+
+  @Override
+  public FimaOutputs forward(ParameterStore parameterStore, FimaInputs inputs, boolean training) {
+    if (training) {
+      encoder.momentumStep();
+    }
+    NDArray keyM = encoder.keyEmbed(encoder.keyPass(inputs.rgbM(), training).get(1), training);
+    NDArray keyN = encoder.keyEmbed(encoder.keyPass(inputs.rgbN(), training).get(1), training);
+    ProjectionHead head = encoder.queryHead();
+    NDArray queryM =
+        head.embed(
+            parameterStore,
+            encoder.queryPass(parameterStore, inputs.rgbM(), training).get(1),
+            training);
+    NDArray queryN =
+        head.embed(
+            parameterStore,
+            encoder.queryPass(parameterStore, inputs.rgbN(), training).get(1),
+            training);
+    return new FimaOutputs(
+        queryM,
+        queryN,
+        keyM,
+        keyN,
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        null,
+        null,
+        inputs.coordM(),
+        inputs.coordN());
+  }
+
+  @Override
+  public Block block() {
+    return whole;
+  }
+
+  @Override
+  public Block trainable() {
+    return trainable;
+  }
+
+  @Override
+  public VideoBackbone queryBackbone() {
+    return encoder.query();
+  }
+
+  /**
+   * Returns the encoders, for tests and tools that need the key side.
+   *
+   * @return the query and momentum encoders
+   */
+  public MomentumEncoder encoder() {
+    return encoder;
+  }
+}

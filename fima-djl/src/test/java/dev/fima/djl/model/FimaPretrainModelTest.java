@@ -1,0 +1,173 @@
+package dev.fima.djl.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import dev.fima.api.data.FimaInputs;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FimaPretrainModelTest {
+
+  private static final int B = 2;
+
+  @Test
+  void outputsHaveTheShapesTheLossesExpect() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      PretrainModel model = PretrainModels.create(TinyFima.config(), m);
+      FimaOutputs out = model.forward(new ParameterStore(m, false), TinyFima.inputs(m, B), true);
+      Shape vector = new Shape(B, TinyFima.EMBEDDING);
+      Shape grid = new Shape(B, TinyFima.EMBEDDING, TinyFima.GRID, TinyFima.GRID);
+      for (NDArray a : List.of(out.queryM(), out.queryN(), out.keyM(), out.keyN())) {
+        assertEquals(vector, a.getShape());
+      }
+      for (List<NDArray> list :
+          List.of(out.localKeysM(), out.localKeysN(), out.clsPredN(), out.clsPredM())) {
+        assertEquals(TinyFima.SLICES, list.size());
+        for (NDArray a : list) {
+          assertEquals(vector, a.getShape());
+        }
+      }
+      for (List<NDArray> list :
+          List.of(out.densePredN(), out.densePredM(), out.denseTargetN(), out.denseTargetM())) {
+        assertEquals(TinyFima.SLICES, list.size());
+        for (NDArray a : list) {
+          assertEquals(grid, a.getShape());
+          // Unit length along the embedding axis at every cell.
+          NDArray norms = a.norm(new int[] {1});
+          assertEquals(0, norms.sub(1).abs().max().getFloat(), 1e-4);
+        }
+      }
+      assertEquals(new Shape(B, TinyFima.GRID, TinyFima.GRID), out.foregroundM().getShape());
+      assertTrue(out.hasMotion());
+    }
+  }
+
+  @Test
+  void gradientsReachEveryQueryParameterAndNoKeyParameter() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(7);
+      FimaPretrainModel model = (FimaPretrainModel) PretrainModels.create(TinyFima.config(), m);
+      FimaInputs inputs = TinyFima.inputs(m, B);
+      FimaOutputs out;
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        out = model.forward(new ParameterStore(m, false), inputs, true);
+        collector.backward(standInLoss(out));
+      }
+      List<String> missing = new ArrayList<>();
+      int trainableCount = 0;
+      for (Pair<String, Parameter> p : model.trainable().getParameters()) {
+        if (!p.getValue().requiresGradient()) {
+          continue; // batch-norm running statistics
+        }
+        trainableCount++;
+        NDArray grad = p.getValue().getArray().getGradient();
+        if (grad.abs().sum().getFloat() == 0) {
+          missing.add(p.getKey());
+        }
+      }
+      assertTrue(missing.isEmpty(), "no gradient reached " + missing);
+      // Backbone, head, embeddings, class token, decoder: the query side is all there.
+      assertTrue(trainableCount > 50, "trainable parameters: " + trainableCount);
+      assertTrue(
+          model.trainable().getParameters().keys().stream()
+              .anyMatch(k -> k.endsWith("classToken")));
+      for (Pair<String, Parameter> p : model.encoder().key().getParameters()) {
+        assertFalse(p.getValue().requiresGradient(), p.getKey());
+        assertFalse(p.getValue().getArray().hasGradient(), p.getKey());
+      }
+      for (Pair<String, Parameter> p : model.encoder().keyHead().getParameters()) {
+        assertFalse(p.getValue().getArray().hasGradient(), p.getKey());
+      }
+      // Key-side outputs carry no graph.
+      List<NDArray> keySide = new ArrayList<>(List.of(out.keyM(), out.keyN(), out.foregroundM()));
+      keySide.addAll(out.localKeysM());
+      keySide.addAll(out.denseTargetN());
+      for (NDArray a : keySide) {
+        assertFalse(a.hasGradient());
+      }
+    }
+  }
+
+  @Test
+  void withoutDecoderTheOwnProjectedMapPredicts() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      FimaPretrainModel model =
+          (FimaPretrainModel) PretrainModels.create(TinyFima.config("model.useDecoder=false"), m);
+      FimaOutputs out = model.forward(new ParameterStore(m, false), TinyFima.inputs(m, B), false);
+      assertEquals(
+          new Shape(B, TinyFima.EMBEDDING, TinyFima.GRID, TinyFima.GRID),
+          out.densePredN().get(1).getShape());
+      assertEquals(new Shape(B, TinyFima.EMBEDDING), out.clsPredM().get(0).getShape());
+      assertFalse(
+          model.trainable().getParameters().keys().stream().anyMatch(k -> k.contains("predictor")));
+    }
+  }
+
+  @Test
+  void foregroundModesGiveMasksOfTheGrid() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      for (String mode : List.of("none", "top_k_diff", "median")) {
+        PretrainModel model = PretrainModels.create(TinyFima.config("model.foreground=" + mode), m);
+        FimaOutputs out = model.forward(new ParameterStore(m, false), TinyFima.inputs(m, B), false);
+        float cells = out.foregroundN().sum().getFloat();
+        float expected =
+            switch (mode) {
+              case "none" -> B * 16;
+              case "top_k_diff" -> B * 8;
+              default -> -1;
+            };
+        if (expected >= 0) {
+          assertEquals(expected, cells, mode);
+        } else {
+          // Strictly above the lower median of 16 distinct values: at most 8 cells per sample.
+          assertTrue(cells <= B * 8 && cells > 0, mode + ": " + cells);
+        }
+      }
+    }
+  }
+
+  @Test
+  void mocoBaselineHasNoMotionOutputs() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      PretrainModel model = PretrainModels.create(TinyFima.config("model.method=moco"), m);
+      FimaOutputs out;
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        out = model.forward(new ParameterStore(m, false), TinyFima.inputs(m, B), true);
+        collector.backward(
+            out.queryM().mul(out.keyN()).sum().add(out.queryN().mul(out.keyM()).sum()));
+      }
+      assertFalse(out.hasMotion());
+      assertNull(out.foregroundM());
+      assertEquals(new Shape(B, TinyFima.EMBEDDING), out.keyN().getShape());
+      for (Pair<String, Parameter> p : model.trainable().getParameters()) {
+        if (p.getValue().requiresGradient()) {
+          assertTrue(p.getValue().getArray().getGradient().abs().sum().getFloat() > 0, p.getKey());
+        }
+      }
+    }
+  }
+
+  /** A loss touching every output: alignment of predictions with targets and queries with keys. */
+  private static NDArray standInLoss(FimaOutputs out) {
+    NDArray loss = out.queryM().mul(out.keyN()).sum().add(out.queryN().mul(out.keyM()).sum());
+    for (int t = 0; t < out.clsPredN().size(); t++) {
+      loss = loss.add(out.clsPredN().get(t).mul(out.localKeysN().get(t)).sum());
+      loss = loss.add(out.clsPredM().get(t).mul(out.localKeysM().get(t)).sum());
+      loss = loss.add(out.densePredN().get(t).mul(out.denseTargetN().get(t)).sum());
+      loss = loss.add(out.densePredM().get(t).mul(out.denseTargetM().get(t)).sum());
+    }
+    return loss;
+  }
+}
