@@ -7,6 +7,6 @@ public final class BackboneModule extends AbstractModule {
 
   @Override
   protected void configure() {
-    bind(BackboneProvider.class).to(PendingBackboneProvider.class);
+    bind(BackboneProvider.class).to(RegistryBackboneProvider.class);
   }
 }

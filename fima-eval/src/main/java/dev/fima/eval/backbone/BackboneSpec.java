@@ -14,8 +14,9 @@ import java.util.List;
  * <ul>
  *   <li>{@code <folder>}: a backbone written by {@code fima export} (or by fine-tuning);
  *   <li>{@code random:<name>}: a randomly initialised registry backbone, the floor every pretrained
- *       number should be compared with; optional {@code ?width=<w>&blocks=<b1>,<b2>,...} select a
- *       scaled-down variant, e.g. {@code random:r3d-18?width=0.25&blocks=1,1,1,1}.
+ *       number should be compared with; optional {@code ?width=<w>&blocks=<b1>,<b2>,...&
+ *       temporalStride=<t>} select a variant, e.g. {@code random:r3d-18?width=0.25&blocks=1,1,1,1}
+ *       (the fields of {@code BackboneConfig}).
  * </ul>
  *
  * @param text the spec as written
@@ -60,6 +61,7 @@ public record BackboneSpec(String text, Path folder, BackboneConfig random) {
     }
     double width = 1.0;
     List<Integer> blocks = List.of();
+    int temporalStride = 0;
     if (q >= 0) {
       for (String option : rest.substring(q + 1).split("&")) {
         int eq = option.indexOf('=');
@@ -69,9 +71,15 @@ public record BackboneSpec(String text, Path folder, BackboneConfig random) {
           switch (key) {
             case "width" -> width = Double.parseDouble(value);
             case "blocks" -> blocks = parseBlocks(value);
+            case "temporalStride" -> temporalStride = Integer.parseInt(value);
             default ->
                 throw new ConfigException(
-                    field, "unknown option '" + key + "' in '" + text + "' (width, blocks)");
+                    field,
+                    "unknown option '"
+                        + key
+                        + "' in '"
+                        + text
+                        + "' (width, blocks, temporalStride)");
           }
         } catch (NumberFormatException e) {
           throw new ConfigException(field, "option '" + option + "' is not a number in " + text);
@@ -80,7 +88,7 @@ public record BackboneSpec(String text, Path folder, BackboneConfig random) {
     }
     BackboneConfig config;
     try {
-      config = new BackboneConfig(name, width, blocks);
+      config = new BackboneConfig(name, width, blocks, temporalStride);
     } catch (ConfigException e) {
       throw e.under(field);
     }

@@ -3,10 +3,8 @@ package dev.fima.eval.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import com.google.inject.util.Modules;
 import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.config.Averaging;
 import dev.fima.api.config.CheckpointConfig;
@@ -26,11 +24,10 @@ import dev.fima.api.jobs.LinearProbe;
 import dev.fima.api.jobs.Retriever;
 import dev.fima.api.jobs.SyntheticVideoGenerator;
 import dev.fima.datasets.DatasetsModule;
+import dev.fima.djl.DjlModule;
 import dev.fima.eval.EvalModule;
-import dev.fima.eval.backbone.BackboneProvider;
 import dev.fima.eval.finetune.FineTuneJob;
 import dev.fima.eval.testing.Fixtures;
-import dev.fima.eval.testing.TinyBackboneProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,22 +48,16 @@ class GeneratedVideosEndToEndTest {
   private static Injector injector;
   private static DataConfig data;
 
+  /** The CPU-sized R3D of the registry, randomly initialised. */
+  private static final String BACKBONE = "random:r3d-tiny";
+
   /** Four 16x16 frames at stride 2: windows of 8 of the 12 generated frames. */
   private static final ClipConfig CLIP = new ClipConfig(4, 2, 16, 1);
 
   @BeforeAll
   static void generate() {
-    injector =
-        Guice.createInjector(
-            new DatasetsModule(),
-            Modules.override(new EvalModule())
-                .with(
-                    new AbstractModule() {
-                      @Override
-                      protected void configure() {
-                        bind(BackboneProvider.class).toInstance(new TinyBackboneProvider());
-                      }
-                    }));
+    // The production wiring, as the command line builds it.
+    injector = Guice.createInjector(new DatasetsModule(), new DjlModule(), new EvalModule());
     Path root =
         injector
             .getInstance(SyntheticVideoGenerator.class)
@@ -96,7 +87,7 @@ class GeneratedVideosEndToEndTest {
   void linearProbeRunsOnGeneratedVideos() throws IOException {
     LinearProbeConfig config =
         new LinearProbeConfig(
-            "random:tiny",
+            BACKBONE,
             data,
             CLIP,
             2,
@@ -130,7 +121,7 @@ class GeneratedVideosEndToEndTest {
   void fineTuningAndTestingRunOnGeneratedVideos() {
     FinetuneConfig config =
         new FinetuneConfig(
-            "random:tiny",
+            BACKBONE,
             data,
             CLIP,
             AugmentConfig.defaults(),
@@ -170,13 +161,7 @@ class GeneratedVideosEndToEndTest {
   void retrievalRunsOnGeneratedVideos() throws IOException {
     RetrieveConfig config =
         new RetrieveConfig(
-            "random:tiny",
-            data,
-            CLIP,
-            3,
-            List.of(1, 5, 20),
-            12,
-            Fixtures.run(dir.resolve("ret"), 1));
+            BACKBONE, data, CLIP, 3, List.of(1, 5, 20), 12, Fixtures.run(dir.resolve("ret"), 1));
     EvalReport r = injector.getInstance(Retriever.class).retrieve(config);
     assertEquals(6.0, r.metrics().get("queries"));
     assertEquals(12.0, r.metrics().get("gallery"));
