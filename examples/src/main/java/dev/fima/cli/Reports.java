@@ -22,7 +22,7 @@ final class Reports {
     }
     out.println(what);
     for (Map.Entry<String, Double> e : report.metrics().entrySet()) {
-      out.printf("  %-20s %s%n", e.getKey(), format(e.getKey(), e.getValue()));
+      out.printf("  %-30s %s%n", e.getKey(), format(e.getKey(), e.getValue()));
     }
     out.println(
         "  report: "
@@ -49,9 +49,6 @@ final class Reports {
 
   private static boolean isFraction(String name) {
     String n = name.toLowerCase(Locale.ROOT);
-    return n.startsWith("top")
-        || n.startsWith("recall@")
-        || n.contains("accuracy")
-        || n.startsWith("validationtop");
+    return n.contains("top") || n.startsWith("recall@") || n.contains("accuracy");
   }
 }

@@ -175,6 +175,6 @@ public final class ReportWriter {
     if (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6) {
       return String.format(Locale.ROOT, "%.4f", v);
     }
-    return String.format(Locale.ROOT, "%.4g", v);
+    return String.format(Locale.ROOT, "%.3e", v);
   }
 }
