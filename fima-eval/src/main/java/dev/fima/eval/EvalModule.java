@@ -1,53 +1,28 @@
 package dev.fima.eval;
 
 import com.google.inject.AbstractModule;
-import dev.fima.api.FimaException;
-import dev.fima.api.config.FinetuneConfig;
-import dev.fima.api.config.LinearProbeConfig;
-import dev.fima.api.config.RetrieveConfig;
-import dev.fima.api.config.TestConfig;
 import dev.fima.api.jobs.ClipTester;
-import dev.fima.api.jobs.EvalReport;
 import dev.fima.api.jobs.FineTuner;
 import dev.fima.api.jobs.LinearProbe;
 import dev.fima.api.jobs.Retriever;
-import java.nio.file.Path;
+import dev.fima.eval.backbone.BackboneModule;
+import dev.fima.eval.classify.MultiClipTestJob;
+import dev.fima.eval.finetune.FineTuneJob;
+import dev.fima.eval.probe.LinearProbeJob;
+import dev.fima.eval.retrieval.RetrievalJob;
 
-/** Guice bindings of downstream evaluation. */
+/**
+ * Guice bindings of downstream evaluation: the four jobs and the backbone provider. The supervised
+ * data source comes from {@code DatasetsModule}.
+ */
 public final class EvalModule extends AbstractModule {
 
   @Override
   protected void configure() {
-    bind(LinearProbe.class).to(Pending.class);
-    bind(FineTuner.class).to(Pending.class);
-    bind(ClipTester.class).to(Pending.class);
-    bind(Retriever.class).to(Pending.class);
-  }
-
-  /** Placeholder until evaluation lands (issue 6). */
-  static final class Pending implements LinearProbe, FineTuner, ClipTester, Retriever {
-    private static FimaException notYet(String what) {
-      return new FimaException(what + " is not built yet (issue 6)");
-    }
-
-    @Override
-    public EvalReport probe(LinearProbeConfig config) {
-      throw notYet("linear probing");
-    }
-
-    @Override
-    public EvalReport finetune(FinetuneConfig config, Path resumeFrom) {
-      throw notYet("fine-tuning");
-    }
-
-    @Override
-    public EvalReport test(TestConfig config) {
-      throw notYet("multi-clip testing");
-    }
-
-    @Override
-    public EvalReport retrieve(RetrieveConfig config) {
-      throw notYet("retrieval");
-    }
+    install(new BackboneModule());
+    bind(LinearProbe.class).to(LinearProbeJob.class);
+    bind(FineTuner.class).to(FineTuneJob.class);
+    bind(ClipTester.class).to(MultiClipTestJob.class);
+    bind(Retriever.class).to(RetrievalJob.class);
   }
 }

@@ -14,8 +14,11 @@ package dev.fima.api.config;
  * @param dropout dropout before the classifier
  * @param valFraction fraction of each training class held out to pick the best epoch; 0 reports
  *     only the last epoch
+ * @param valEveryEpochs evaluate on the validation part every this many epochs (and after the
+ *     last); ignored when {@code valFraction} is 0
  * @param testClips uniform clips per test video
  * @param testCrops crops per clip at test time
+ * @param averaging how the outputs of a test video's clips x crops are combined
  * @param checkpoint checkpoint policy
  * @param run seed, devices, output folder
  */
@@ -29,8 +32,10 @@ public record FinetuneConfig(
     int batchSize,
     double dropout,
     double valFraction,
+    int valEveryEpochs,
     int testClips,
     int testCrops,
+    Averaging averaging,
     CheckpointConfig checkpoint,
     RunConfig run) {
 
@@ -46,13 +51,15 @@ public record FinetuneConfig(
     Check.atLeast("batchSize", batchSize, 1);
     Check.range("dropout", dropout, 0, 0.99);
     Check.range("valFraction", valFraction, 0, 0.5);
+    Check.atLeast("valEveryEpochs", valEveryEpochs, 1);
     Check.atLeast("testClips", testClips, 1);
     Check.that(testCrops == 1 || testCrops == 3, "testCrops", "must be 1 or 3, got " + testCrops);
+    Check.present("averaging", averaging);
   }
 
   /**
    * Returns the reference fine-tuning protocol: 150 epochs, lr 0.01 at batch 16 with steps at 60
-   * and 120, dropout 0.5, 10x1 test clips.
+   * and 120, dropout 0.5, no validation part, 10x1 test clips averaged as probabilities.
    *
    * @return the defaults
    */
@@ -68,7 +75,9 @@ public record FinetuneConfig(
         0.5,
         0.0,
         10,
+        10,
         1,
+        Averaging.PROBABILITIES,
         CheckpointConfig.defaults(),
         RunConfig.defaults());
   }

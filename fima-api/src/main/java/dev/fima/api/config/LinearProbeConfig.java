@@ -12,14 +12,17 @@ import java.util.List;
  *     registry backbone (the floor)
  * @param data the labelled dataset
  * @param clip clip geometry used for feature extraction
- * @param trainClips uniform clips per training video whose features are averaged
+ * @param trainClips uniform clips (centre crop) per training video; each clip's feature is one
+ *     training sample of the classifier, so it sees single-clip features as it does at test time
  * @param testClips uniform clips per test video
  * @param testCrops crops per clip at test time (1 = centre, 3 = left/centre/right)
+ * @param averaging how the classifier's outputs on a test video's clips x crops are combined
  * @param valFraction fraction of each training class held out for the learning-rate sweep
  * @param lrGrid learning rates swept
  * @param weightDecayGrid weight decays swept
  * @param epochs epochs of classifier training per grid point
  * @param batchSize classifier mini-batch size
+ * @param forwardBatch clips per backbone forward pass during feature extraction
  * @param run seed, devices, output folder
  */
 public record LinearProbeConfig(
@@ -29,11 +32,13 @@ public record LinearProbeConfig(
     int trainClips,
     int testClips,
     int testCrops,
+    Averaging averaging,
     double valFraction,
     List<Double> lrGrid,
     List<Double> weightDecayGrid,
     int epochs,
     int batchSize,
+    int forwardBatch,
     RunConfig run) {
 
   /** Validates the ranges. */
@@ -44,6 +49,7 @@ public record LinearProbeConfig(
     Check.atLeast("trainClips", trainClips, 1);
     Check.atLeast("testClips", testClips, 1);
     Check.that(testCrops == 1 || testCrops == 3, "testCrops", "must be 1 or 3, got " + testCrops);
+    Check.present("averaging", averaging);
     Check.range("valFraction", valFraction, 0.01, 0.5);
     lrGrid = lrGrid == null ? List.of() : List.copyOf(lrGrid);
     weightDecayGrid = weightDecayGrid == null ? List.of() : List.copyOf(weightDecayGrid);
@@ -52,10 +58,12 @@ public record LinearProbeConfig(
     Check.that(!weightDecayGrid.isEmpty(), "weightDecayGrid", "must list at least one value");
     Check.atLeast("epochs", epochs, 1);
     Check.atLeast("batchSize", batchSize, 1);
+    Check.atLeast("forwardBatch", forwardBatch, 1);
   }
 
   /**
-   * Returns a probe with 10x1 test clips, a 10% validation part and a small grid.
+   * Returns a probe with one training clip per video, 10x1 test clips averaged as probabilities, a
+   * 10% validation part and a small grid.
    *
    * @return the defaults
    */
@@ -67,11 +75,13 @@ public record LinearProbeConfig(
         1,
         10,
         1,
+        Averaging.PROBABILITIES,
         0.1,
         List.of(0.01, 0.1, 1.0),
         List.of(0.0, 1e-4),
         100,
         256,
+        16,
         RunConfig.defaults());
   }
 }

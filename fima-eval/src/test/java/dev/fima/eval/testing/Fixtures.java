@@ -1,0 +1,70 @@
+package dev.fima.eval.testing;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.util.Modules;
+import dev.fima.api.config.ClipConfig;
+import dev.fima.api.config.DataConfig;
+import dev.fima.api.config.DatasetKind;
+import dev.fima.api.config.DeviceConfig;
+import dev.fima.api.config.RunConfig;
+import dev.fima.api.data.SupervisedDataSource;
+import dev.fima.eval.EvalModule;
+import dev.fima.eval.backbone.BackboneProvider;
+import java.nio.file.Path;
+
+/** Small configurations and an injector wired to the fakes. */
+public final class Fixtures {
+
+  private Fixtures() {}
+
+  /** Four 16x16 frames at stride 1: the smallest clip the configuration allows. */
+  public static final ClipConfig CLIP = new ClipConfig(4, 1, 16, 1);
+
+  /**
+   * Returns a dataset configuration pointing at a folder (the fakes ignore it).
+   *
+   * @param root the folder
+   * @return the configuration
+   */
+  public static DataConfig data(Path root) {
+    return new DataConfig(DatasetKind.FOLDER, root.toString(), 1, 0, 1, 0, false);
+  }
+
+  /**
+   * Returns a CPU run writing to a folder.
+   *
+   * @param output the folder
+   * @param seed the seed
+   * @return the configuration
+   */
+  public static RunConfig run(Path output, long seed) {
+    return new RunConfig(seed, DeviceConfig.defaults(), output.toString(), 0);
+  }
+
+  /**
+   * Builds the production EvalModule with the data source and backbone provider replaced.
+   *
+   * @param data the fake data
+   * @param backbones the tiny backbone provider
+   * @return the injector
+   */
+  public static Injector injector(SupervisedDataSource data, BackboneProvider backbones) {
+    return Guice.createInjector(
+        Modules.override(new EvalModule())
+            .with(
+                new AbstractModule() {
+                  @Override
+                  protected void configure() {
+                    bind(BackboneProvider.class).toInstance(backbones);
+                  }
+                }),
+        new AbstractModule() {
+          @Override
+          protected void configure() {
+            bind(SupervisedDataSource.class).toInstance(data);
+          }
+        });
+  }
+}
