@@ -4,12 +4,12 @@ import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fima.api.ConfigException;
-import dev.fima.api.FimaRuntime;
 import dev.fima.api.config.Configs;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.djl.backbone.BackboneRegistry;
 import dev.fima.djl.backbone.VideoBackbone;
 import dev.fima.djl.bench.FimaStep;
+import dev.fima.djl.nd.EngineThreads;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -88,10 +88,7 @@ final class BenchStepCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    FimaRuntime.engine();
-    if (threads > 0) {
-      JniUtils.setNumThreads(threads);
-    }
+    EngineThreads.apply(threads);
     Device dev = Device.fromName(device);
     List<String> grid =
         cases.isEmpty() ? List.of("r3d-tiny:8:56:16", "r3d-18:16:112:2", "i3d:16:112:2") : cases;

@@ -12,6 +12,7 @@ import dev.fima.api.data.Split;
 import dev.fima.api.data.SupervisedDataSource;
 import dev.fima.api.data.VideoCatalog;
 import dev.fima.api.data.VideoEntry;
+import dev.fima.djl.nd.EngineThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +26,8 @@ import java.util.List;
 public final class EvalSession implements AutoCloseable {
 
   /** The system property DJL's PyTorch engine reads its intra-op thread count from. */
-  static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
-
   private final Device device;
+
   private final NDManager manager;
   private final VideoCatalog catalog;
   private final Path output;
@@ -49,8 +49,8 @@ public final class EvalSession implements AutoCloseable {
    * @throws DataException when a part of the split has no videos or the output cannot be created
    */
   public static EvalSession open(DataConfig data, RunConfig run, SupervisedDataSource source) {
-    applyThreads(run.threads());
     Engine engine = FimaRuntime.engine();
+    EngineThreads.apply(run.threads());
     Device device = Devices.resolve(run.device())[0];
     VideoCatalog catalog = source.catalog(data);
     Path root = data.root() == null ? Path.of(".") : Path.of(data.root());
@@ -68,20 +68,6 @@ public final class EvalSession implements AutoCloseable {
     }
     engine.setRandomSeed((int) run.seed());
     return new EvalSession(device, engine.newBaseManager(device), catalog, output);
-  }
-
-  /**
-   * Asks libtorch for a number of intra-op threads. DJL reads the property when the engine starts,
-   * so it only takes effect when no job started the engine before in this JVM (the command line's
-   * case); an explicit {@code -Dai.djl.pytorch.num_threads} wins. On a shared machine one thread
-   * per process can be several times faster than one per core, as spinning threads contend.
-   *
-   * @param threads the thread count; 0 keeps libtorch's default
-   */
-  static void applyThreads(int threads) {
-    if (threads > 0 && System.getProperty(THREADS_PROPERTY) == null) {
-      System.setProperty(THREADS_PROPERTY, Integer.toString(threads));
-    }
   }
 
   /**

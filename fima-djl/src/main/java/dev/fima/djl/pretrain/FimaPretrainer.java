@@ -20,6 +20,7 @@ import dev.fima.api.jobs.Pretrainer;
 import dev.fima.djl.loss.ContrastQueues;
 import dev.fima.djl.loss.FimaLoss;
 import dev.fima.djl.model.PretrainModel;
+import dev.fima.djl.nd.EngineThreads;
 import dev.fima.djl.train.AtomicFiles;
 import dev.fima.djl.train.CheckpointStore;
 import dev.fima.djl.train.ClippingParameterServer;
@@ -130,6 +131,7 @@ public final class FimaPretrainer implements Pretrainer {
   @Override
   public PretrainResult pretrain(PretrainConfig config, Path resumeFrom) {
     long started = System.nanoTime();
+    EngineThreads.apply(config.run().threads());
     Device[] devices = Devices.resolve(config.run().device());
     PretrainValidation.check(config, devices.length);
     Path runDir = Path.of(config.run().output());

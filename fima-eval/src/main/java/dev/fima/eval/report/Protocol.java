@@ -6,6 +6,7 @@ import dev.fima.api.config.ClipConfig;
 import dev.fima.api.config.DataConfig;
 import dev.fima.api.config.RunConfig;
 import dev.fima.api.data.VideoCatalog;
+import dev.fima.djl.nd.EngineThreads;
 import dev.fima.eval.backbone.OpenedBackbone;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -46,7 +47,7 @@ public final class Protocol {
     p.put("shortSide", data.shortSide());
     p.put("seed", run.seed());
     p.put("device", device.toString());
-    p.put("threads", System.getProperty("ai.djl.pytorch.num_threads", "libtorch default"));
+    p.put("threads", EngineThreads.current());
     return p;
   }
 
