@@ -83,6 +83,18 @@ public final class Protocol {
    * @return the entries, in insertion order
    */
   public Map<String, Object> build() {
+    Map<String, Object> out = new LinkedHashMap<>(entries);
+    out.put("versions", softwareVersions());
+    return out;
+  }
+
+  /**
+   * Returns the versions every result records: FIMA-J, DJL, the engine with its native library, and
+   * Java.
+   *
+   * @return name to version, in a fixed order
+   */
+  public static Map<String, Object> softwareVersions() {
     Map<String, Object> versions = new LinkedHashMap<>();
     String fima = Protocol.class.getPackage().getImplementationVersion();
     versions.put("fima-j", fima == null ? "development build" : fima);
@@ -90,8 +102,6 @@ public final class Protocol {
     Engine engine = Engine.getInstance();
     versions.put("engine", engine.getEngineName() + " " + engine.getVersion());
     versions.put("java", Runtime.version().toString());
-    Map<String, Object> out = new LinkedHashMap<>(entries);
-    out.put("versions", versions);
-    return out;
+    return versions;
   }
 }
