@@ -1,6 +1,6 @@
 package dev.fima.datasets;
 
-import ai.djl.training.util.ProgressBar;
+import dev.fima.api.ConsoleProgress;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.data.PretrainAugmenter;
 import dev.fima.api.data.PretrainBatchLoader;
@@ -28,7 +28,7 @@ public final class VideoPretrainDataSource implements PretrainDataSource {
   public PretrainBatchLoader open(PretrainConfig config) {
     VideoDataset dataset = Readers.open(config.data(), Split.TRAIN, config.clip());
     dataset.listing();
-    dataset.prepare(new ProgressBar());
+    dataset.prepare(new ConsoleProgress());
     ClipIndex index = dataset.index();
     PretrainLoader loader =
         new PretrainLoader(

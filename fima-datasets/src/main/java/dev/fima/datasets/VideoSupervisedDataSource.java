@@ -1,6 +1,6 @@
 package dev.fima.datasets;
 
-import ai.djl.training.util.ProgressBar;
+import dev.fima.api.ConsoleProgress;
 import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.config.ClipConfig;
 import dev.fima.api.config.DataConfig;
@@ -91,6 +91,6 @@ public final class VideoSupervisedDataSource implements SupervisedDataSource {
             ? Path.of(data.root()).resolve(VideoDataset.INDEX_FILE)
             : null;
     return new ClipIndexer(Runtime.getRuntime().availableProcessors())
-        .index(videos.stream().map(VideoEntry::path).toList(), cache, new ProgressBar());
+        .index(videos.stream().map(VideoEntry::path).toList(), cache, new ConsoleProgress());
   }
 }

@@ -1,16 +1,16 @@
 package dev.fima.djl.train;
 
-import ai.djl.training.util.ProgressBar;
 import ai.djl.util.Progress;
+import dev.fima.api.ConsoleProgress;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * A one-line progress bar per epoch (DJL's {@link ProgressBar} by default) followed by the loss
+ * A one-line progress bar per epoch ({@link ConsoleProgress} by default) followed by the loss
  * terms, the throughput and the share of time spent waiting for data, e.g. {@code epoch 3/200
  * [===== ] loss 4.213 instance 3.102 local 0.611 dense 0.500 | 41.2 samples/s | data 6%}. Set
- * {@code DJL_DISABLE_PROGRESS_BAR=true} to silence DJL's bar.
+ * {@code DJL_DISABLE_PROGRESS_BAR=true} to silence it.
  */
 public final class ProgressLine implements StepListener {
 
@@ -20,13 +20,13 @@ public final class ProgressLine implements StepListener {
   private int currentEpoch = -1;
 
   /**
-   * Creates a progress line on DJL's console bar.
+   * Creates a progress line on the console ({@link ConsoleProgress}).
    *
    * @param epochs the run's length
    * @param shown names of the values to show, in order (others are left out)
    */
   public ProgressLine(int epochs, List<String> shown) {
-    this(new ProgressBar(), epochs, shown);
+    this(new ConsoleProgress(), epochs, shown);
   }
 
   /**
