@@ -254,7 +254,9 @@ class BenchmarkExamplesTest {
     assertEquals(6, report.get("metrics").get("videos").asInt(), "split 1 of the source");
     FinetuneConfig c = config(out.resolve("finetune-config.yaml"), FinetuneConfig.defaults());
     assertEquals("diving48", c.data().dataset().name().toLowerCase());
-    assertEquals(150, FinetuneConfig.defaults().epochs());
+    assertEquals(1, c.epochs(), "the override");
+    assertEquals(List.of(60, 120), c.optim().milestones(), "the UCF101 protocol's steps");
+    assertEquals(0.5, c.dropout());
   }
 
   @Test
