@@ -54,6 +54,7 @@ class ProtocolsTest {
   void kinetics400PretrainIsTrainShWithTheK400Queues() {
     PretrainConfig c = load(PretrainConfig.defaults(), "k400-pretrain.yaml");
     assertEquals(DatasetKind.KINETICS400, c.data().dataset());
+    assertEquals(256, c.data().shortSide(), "the reference reads train_256");
     assertEquals("i3d", c.backbone().name());
     assertEquals(224, c.clip().crop());
     assertEquals(100, c.epochs());
