@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       TestCommand.class,
       RetrieveCommand.class,
       ExportCommand.class,
+      ExampleCommand.class,
       InfoCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

@@ -44,6 +44,7 @@ class CliTest {
             "test",
             "retrieve",
             "export",
+            "example",
             "info")) {
       assertTrue(r.out().contains("  " + cmd + " "), "missing " + cmd + " in\n" + r.out());
     }
@@ -56,6 +57,31 @@ class CliTest {
       Result r = run(cmd, "--help");
       assertEquals(0, r.code(), cmd);
       assertTrue(r.out().startsWith("Usage: fima " + cmd), r.out());
+    }
+  }
+
+  @Test
+  void exampleListsEveryBenchmarkExampleAndEachHasHelp() {
+    Result r = run("example");
+    assertEquals(0, r.code(), r.err());
+    List<String> names =
+        List.of(
+            "ucf101-pretrain",
+            "k400-pretrain",
+            "ucf101-finetune",
+            "ucf101-linear",
+            "hmdb51-finetune",
+            "hmdb51-linear",
+            "diving48-finetune",
+            "ucf101-retrieve",
+            "hmdb51-retrieve",
+            "transfer");
+    for (String name : names) {
+      assertTrue(r.out().contains("  " + name + " "), "missing " + name + " in\n" + r.out());
+      Result help = run("example", name, "--help");
+      assertEquals(0, help.code(), name);
+      assertTrue(help.out().startsWith("Usage: fima example " + name), help.out());
+      assertTrue(help.out().contains("--data=DIR"), help.out());
     }
   }
 

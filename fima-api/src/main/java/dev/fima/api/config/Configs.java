@@ -20,6 +20,7 @@ import dev.fima.api.ConfigException;
 import dev.fima.api.DataException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -70,17 +71,45 @@ public final class Configs {
    * @throws ConfigException naming the field when a field is unknown, mistyped or out of range
    * @throws DataException when the file cannot be read or parsed
    */
-  @SuppressWarnings("unchecked")
   public static <T> T load(T defaults, Path file, List<String> overrides) {
+    return load(defaults, file == null ? null : readTree(file), file, overrides);
+  }
+
+  /**
+   * Loads a configuration whose file is a class-path resource, such as the protocol files packaged
+   * with the benchmark examples: defaults, then the resource, then the overrides.
+   *
+   * @param defaults the complete default configuration
+   * @param resource the YAML or JSON resource ({@code Class.getResource})
+   * @param overrides {@code dotted.path=value} strings, as for {@link #load(Object, Path, List)}
+   * @param <T> the configuration record type
+   * @return the validated configuration
+   * @throws ConfigException naming the field when a field is unknown, mistyped or out of range
+   * @throws DataException when the resource is missing or cannot be parsed
+   */
+  public static <T> T loadResource(T defaults, URL resource, List<String> overrides) {
+    if (resource == null) {
+      throw new DataException(Path.of("(class path)"), "configuration resource not found");
+    }
+    // Errors name the resource by its path inside the jar or class folder.
+    Path source = Path.of(resource.getPath());
+    try {
+      return load(defaults, YAML.readTree(resource), source, overrides);
+    } catch (JsonProcessingException e) {
+      throw new DataException(source, "not valid YAML or JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new DataException(source, "cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T load(T defaults, JsonNode fromFile, Path source, List<String> overrides) {
     ObjectNode tree = JSON.valueToTree(defaults);
-    if (file != null) {
-      JsonNode fromFile = readTree(file);
-      if (fromFile != null && !fromFile.isNull() && !fromFile.isMissingNode()) {
-        if (!fromFile.isObject()) {
-          throw new DataException(file, "a configuration file must hold a mapping of fields");
-        }
-        merge(tree, (ObjectNode) fromFile, "");
+    if (fromFile != null && !fromFile.isNull() && !fromFile.isMissingNode()) {
+      if (!fromFile.isObject()) {
+        throw new DataException(source, "a configuration file must hold a mapping of fields");
       }
+      merge(tree, (ObjectNode) fromFile, "");
     }
     for (String override : overrides) {
       applyOverride(tree, override);

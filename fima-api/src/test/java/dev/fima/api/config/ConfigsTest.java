@@ -146,6 +146,27 @@ class ConfigsTest {
   }
 
   @Test
+  void resourceAndOverridesAreLaidOverDefaults() throws IOException {
+    Path file = dir.resolve("protocol.yaml");
+    Files.writeString(file, "epochs: 7\nbackbone:\n  name: i3d\n");
+    PretrainConfig cfg =
+        Configs.loadResource(PretrainConfig.defaults(), file.toUri().toURL(), List.of("epochs=2"));
+    assertEquals(2, cfg.epochs(), "overrides win over the resource");
+    assertEquals("i3d", cfg.backbone().name());
+    assertEquals(1.0, cfg.backbone().width(), "untouched siblings keep their defaults");
+
+    Files.writeString(file, "backbone:\n  name: i3d\n  widht: 2\n");
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> Configs.loadResource(PretrainConfig.defaults(), file.toUri().toURL(), List.of()));
+    assertTrue(e.getMessage().startsWith("backbone.widht: unknown field"), e.getMessage());
+    assertThrows(
+        DataException.class,
+        () -> Configs.loadResource(PretrainConfig.defaults(), null, List.of()));
+  }
+
+  @Test
   void jsonRoundTrip() {
     PretrainConfig cfg = Configs.load(PretrainConfig.defaults(), null, List.of("epochs=3"));
     assertEquals(cfg, Configs.fromJson(Configs.toJson(cfg), PretrainConfig.class));
