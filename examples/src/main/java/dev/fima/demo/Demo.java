@@ -258,27 +258,11 @@ public final class Demo {
       LinearProbeConfig probe =
           with(
               config.linearProbe(),
-              Map.of(
-                  "backbone",
-                  backbone,
-                  "data",
-                  data,
-                  "clip",
-                  config.clip(),
-                  "run",
-                  runIn(config.run(), output.resolve("linear-probe").resolve(row.key()))));
+              evaluationFields(backbone, data, config, output.resolve("linear-probe"), row));
       RetrieveConfig retrieve =
           with(
               config.retrieve(),
-              Map.of(
-                  "backbone",
-                  backbone,
-                  "data",
-                  data,
-                  "clip",
-                  config.clip(),
-                  "run",
-                  runIn(config.run(), output.resolve("retrieval").resolve(row.key()))));
+              evaluationFields(backbone, data, config, output.resolve("retrieval"), row));
       EvalReport linear = linearProbe.probe(probe);
       EvalReport retrieval = retriever.retrieve(retrieve);
       rows.add(
@@ -346,6 +330,20 @@ public final class Demo {
       parent.set(path[path.length - 1], value);
     }
     return Configs.bind(tree, (Class<T>) config.getClass());
+  }
+
+  /** The fields every evaluation of a row shares; only the job's own folder differs. */
+  private static Map<String, Object> evaluationFields(
+      String backbone, DataConfig data, DemoConfig config, Path jobFolder, Row row) {
+    return Map.of(
+        "backbone",
+        backbone,
+        "data",
+        data,
+        "clip",
+        config.clip(),
+        "run",
+        runIn(config.run(), jobFolder.resolve(row.key())));
   }
 
   private static RunConfig runIn(RunConfig run, Path folder) {
