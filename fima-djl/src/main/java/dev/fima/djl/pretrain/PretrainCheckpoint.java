@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fima.api.ConfigException;
 import dev.fima.api.DataException;
+import dev.fima.api.FimaException;
 import dev.fima.api.config.Configs;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.djl.loss.ContrastQueues;
@@ -125,7 +126,17 @@ public final class PretrainCheckpoint {
       node.put("pointer", q.getValue().pointer());
     }
     try (NDManager scratch = NDManager.newBaseManager(ai.djl.Device.cpu())) {
-      encode(folder.resolve(MODEL), NamedParameters.copy(model.block(), scratch));
+      NDList parameters = NamedParameters.copy(model.block(), scratch);
+      String broken = NamedParameters.firstNonFinite(parameters);
+      if (broken != null) {
+        throw new FimaException(
+            "no checkpoint written at step "
+                + position.step()
+                + ": parameter "
+                + broken
+                + " is not finite (a diverged step corrupted it); the earlier checkpoints are kept");
+      }
+      encode(folder.resolve(MODEL), parameters);
       encode(folder.resolve(OPTIMIZER), sgd.state(NamedParameters.of(model.trainable()), scratch));
       encode(folder.resolve(QUEUES), queues.state(scratch));
     }
