@@ -333,4 +333,71 @@ class FimaPretrainerTest {
     assertEquals("checkpoint.maxSkippedSteps", e.field());
     assertEquals(10, config(dir, 1).checkpoint().maxSkippedSteps());
   }
+
+  @Test
+  void noArrayOutlivesItsStep() {
+    // Arrays alive in every manager after each step: constant once the first step has created the
+    // gradients and momentum buffers. Transposes of the queues used to stay in the queues'
+    // managers.
+    List<Integer> live = new ArrayList<>();
+    FimaPretrainer p = pretrainer(new FakePretrainData(16));
+    p.addListener(
+        new StepListener() {
+          @Override
+          public void onStep(StepRecord r) {
+            try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
+              live.add(probe.getParentManager().getManagedArrays().size());
+            }
+          }
+        });
+    p.pretrain(config(dir.resolve("leak"), 2, "checkpoint.everyEpochs=10"), null);
+    assertEquals(8, live.size());
+    for (int i = 2; i < 8; i++) {
+      assertEquals(live.get(1), live.get(i), "arrays alive after each step: " + live);
+    }
+  }
+
+  @Test
+  void aDiscardedStepLeavesNoArrayBehind() {
+    // A NaN batch makes the loss non-finite: the step is discarded, and nothing may stay behind.
+    List<Integer> live = new ArrayList<>();
+    FimaPretrainer p = pretrainer(new FakePretrainData(16).poison(0, 2));
+    p.addListener(
+        new StepListener() {
+          @Override
+          public void onStep(StepRecord r) {
+            try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
+              live.add(probe.getParentManager().getManagedArrays().size());
+            }
+          }
+        });
+    p.pretrain(config(dir.resolve("discard"), 1, "checkpoint.everyEpochs=10"), null);
+    assertEquals(List.of(live.get(1), live.get(1), live.get(1)), live.subList(1, 4), "" + live);
+  }
+
+  @Test
+  void noArrayOutlivesItsStepWithTheReferenceEnqueueOrder() {
+    List<Integer> live = new ArrayList<>();
+    FimaPretrainer p = pretrainer(new FakePretrainData(16));
+    p.addListener(
+        new StepListener() {
+          @Override
+          public void onStep(StepRecord r) {
+            try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
+              live.add(probe.getParentManager().getManagedArrays().size());
+            }
+          }
+        });
+    p.pretrain(
+        config(
+            dir.resolve("leak2"),
+            1,
+            "checkpoint.everyEpochs=10",
+            "loss.referenceEnqueueOrder=true"),
+        null);
+    assertEquals(4, live.size());
+    for (int i = 2; i < 4; i++) {
+      assertEquals(live.get(1), live.get(i), "arrays alive after each step: " + live);
+    }
+  }
 }
