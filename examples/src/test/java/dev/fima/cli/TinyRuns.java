@@ -24,28 +24,36 @@ final class TinyRuns {
 
   private TinyRuns() {}
 
-  /** Writes 4 classes x 4 videos (16 frames, 40x32), 3 training videos per class. */
-  static Path generate(Path root) {
-    int code =
-        FimaCli.execute(
-            "synth",
-            "--output",
-            root.toString(),
-            "--set",
-            "classes=4",
-            "--set",
-            "videosPerClass=4",
-            "--set",
-            "frames=16",
-            "--set",
-            "width=40",
-            "--set",
-            "height=32",
-            "--set",
-            "testFraction=0.25",
-            "--seed",
-            "3");
-    assertEquals(0, code, "synth failed");
+  /**
+   * Writes 4 classes x 4 videos (16 frames, 40x32), 3 training videos per class; overrides such as
+   * {@code frames=6} change it, keeping the file names.
+   */
+  static Path generate(Path root, String... overrides) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "synth",
+                "--output",
+                root.toString(),
+                "--set",
+                "classes=4",
+                "--set",
+                "videosPerClass=4",
+                "--set",
+                "frames=16",
+                "--set",
+                "width=40",
+                "--set",
+                "height=32",
+                "--set",
+                "testFraction=0.25",
+                "--seed",
+                "3"));
+    for (String o : overrides) {
+      args.add("--set");
+      args.add(o);
+    }
+    assertEquals(0, FimaCli.execute(args.toArray(String[]::new)), "synth failed");
     return root;
   }
 
