@@ -7,6 +7,8 @@ import static dev.fima.cli.TinyRuns.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fima.api.config.PretrainConfig;
 import dev.fima.djl.loss.FimaLoss;
 import dev.fima.djl.pretrain.PretrainCheckpoint;
 import dev.fima.djl.train.CheckpointManifest;
@@ -105,7 +107,11 @@ class PretrainReliabilityTest {
     assertEquals(stopped, before.size(), "the log ends at the checkpoint");
     for (int i = 0; i < stopped; i++) {
       for (String term : TERMS) {
-        assertEquals(value(full.get(i), term), value(before.get(i), term), 1e-6, term + " " + i);
+        assertEquals(
+            value(full.get(i), term),
+            value(before.get(i), term),
+            1e-6,
+            term + " " + i + "\n" + full + "\n" + before);
       }
     }
 
@@ -145,6 +151,51 @@ class PretrainReliabilityTest {
         value(epochs(reference).get(1), FimaLoss.TOTAL),
         value(epochs(run).get(0), FimaLoss.TOTAL),
         1e-6);
+  }
+
+  @Test
+  @Order(4)
+  void theRunFolderRecordsSeedVersionsAndConfiguration() throws Exception {
+    JsonNode info =
+        dev.fima.api.config.Configs.json()
+            .readTree(reference.resolve(dev.fima.djl.train.RunInfo.FILE).toFile());
+    assertEquals(5, info.path("seed").asLong());
+    assertEquals("0.36.0", info.path("versions").path("djl").asText());
+    assertEquals("PyTorch 2.7.1", info.path("versions").path("engine").asText());
+    assertEquals(Runtime.version().toString(), info.path("versions").path("java").asText());
+    assertTrue(info.path("versions").has("fima-j"));
+    PretrainConfig saved =
+        dev.fima.api.config.Configs.load(
+            PretrainConfig.defaults(), reference.resolve("config.yaml"), List.of());
+    assertEquals(5, saved.run().seed());
+    assertEquals("r3d-tiny", saved.backbone().name());
+    Path checkpoint =
+        new CheckpointStore(reference.resolve(CheckpointStore.FOLDER), 5).latest().get();
+    JsonNode state =
+        dev.fima.api.config.Configs.json()
+            .readTree(checkpoint.resolve(PretrainCheckpoint.STATE).toFile());
+    assertEquals("0.36.0", state.path("versions").path("djl").asText(), state.toString());
+    assertEquals(5, state.path("seed").asLong());
+  }
+
+  @Test
+  @Order(5)
+  void aCheckpointOfAnotherArchitectureIsRefusedNamingTheFields() {
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cli = FimaCli.newCommandLine();
+    cli.setErr(new java.io.PrintWriter(err));
+    Path run = dir.resolve("other-architecture");
+    int code =
+        cli.execute(
+            concat(
+                TinyRuns.pretrainArgs(data, run, 2, "backbone.width=1.0"),
+                "--resume",
+                reference.toString()));
+    assertEquals(2, code, err.toString());
+    assertTrue(
+        err.toString().contains("backbone.width: checkpoint 0.5, this run 1.0"), err.toString());
+    assertTrue(err.toString().contains("was written by a run with another architecture"));
+    assertEquals(12, steps(reference).size(), "the reference run is untouched");
   }
 
   private static String[] concat(List<String> args, String... more) {

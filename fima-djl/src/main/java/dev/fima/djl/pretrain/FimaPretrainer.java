@@ -31,6 +31,7 @@ import dev.fima.djl.train.LossPlot;
 import dev.fima.djl.train.MetricsLog;
 import dev.fima.djl.train.MomentumSgd;
 import dev.fima.djl.train.ProgressLine;
+import dev.fima.djl.train.RunInfo;
 import dev.fima.djl.train.Seeds;
 import dev.fima.djl.train.StepListener;
 import dev.fima.djl.train.StepRecord;
@@ -54,9 +55,10 @@ import org.slf4j.LoggerFactory;
  * constant schedule with optional warm-up and gradient clipping, on one device or several.
  *
  * <p>The run folder ({@code run.output}) receives {@code config.yaml} (the resolved configuration,
- * written first), {@code metrics.jsonl} (one line per step and per epoch), {@code checkpoints/}
- * (the newest {@code checkpoint.keep} checkpoints, see {@link PretrainCheckpoint}) and {@code
- * loss.png} (every loss term over steps) at the end.
+ * written first), {@code run-info.json} (seed and software versions, see {@link RunInfo}), {@code
+ * metrics.jsonl} (one line per step and per epoch), {@code checkpoints/} (the newest {@code
+ * checkpoint.keep} checkpoints, see {@link PretrainCheckpoint}) and {@code loss.png} (every loss
+ * term over steps) at the end.
  *
  * <p>Every random choice derives from {@code run.seed} and the position: the model's initial
  * values, the queues' initial entries, the loader's epoch order (its own contract), each step's
@@ -182,7 +184,7 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
             }
           }
         }
-        writeConfig(runDir, config);
+        writeConfig(runDir, config, resumeCheckpoint);
         MetricsLog metrics = new MetricsLog(runDir.resolve(MetricsLog.FILE));
         metrics.truncateAfterStep(resumeCheckpoint == null ? -1 : position.step());
         List<StepListener> listeners = new ArrayList<>();
@@ -215,10 +217,11 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
     }
   }
 
-  private static void writeConfig(Path runDir, PretrainConfig config) {
+  private static void writeConfig(Path runDir, PretrainConfig config, Path resumedFrom) {
     try {
       Files.createDirectories(runDir);
       AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), Configs.toYaml(config));
+      RunInfo.write(runDir, config.run().seed(), resumedFrom);
     } catch (IOException e) {
       throw new FimaException(
           "cannot write into the run folder " + runDir + ": " + e.getMessage(), e);

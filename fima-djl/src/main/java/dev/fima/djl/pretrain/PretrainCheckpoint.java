@@ -111,6 +111,7 @@ public final class PretrainCheckpoint {
     state.put("format", FORMAT);
     state.set("position", JSON.valueToTree(position));
     state.put("seed", config.run().seed());
+    state.set("versions", JSON.valueToTree(dev.fima.djl.train.RunInfo.versions()));
     state.put("learningRate", sgd.learningRate());
     state.put(
         "rng",

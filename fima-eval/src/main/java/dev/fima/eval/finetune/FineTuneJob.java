@@ -109,6 +109,10 @@ public final class FineTuneJob implements FineTuner, Stoppable {
   public static final String PLOT_FILE = TASK + "-loss.png";
 
   private static final String MODEL_PARAMS = "model.params";
+
+  /** Purpose tag of the per-step engine seeds (dropout). */
+  private static final long SEED_DROPOUT = 17;
+
   private static final String OPTIMIZER_STATE = "optimizer.ndlist";
   private static final String STATE = "state.json";
 
@@ -301,6 +305,9 @@ public final class FineTuneJob implements FineTuner, Stoppable {
               batch.labels().attach(stepScope);
               ParameterStore parameters = new ParameterStore(stepScope, false);
               parameters.setParameterServer(server, devices);
+              // Dropout draws from the engine's generator: seeding it per step from the position
+              // makes a resumed run repeat the uninterrupted one (the generator is not saved).
+              Engine.getInstance().setRandomSeed((int) Seeds.derive(seed, SEED_DROPOUT, epoch, b));
               NDArray x = augmenter.augment(batch.clips(), Seeds.derive(seed, epoch, b));
               NDArray labels = batch.labels().toType(DataType.INT64, false);
               try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
