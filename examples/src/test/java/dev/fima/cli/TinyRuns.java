@@ -217,4 +217,22 @@ final class TinyRuns {
       return e.toString();
     }
   }
+
+  /**
+   * Skips (does not pass) a comparison of runs when one of them skipped a step for a non-finite
+   * gradient: a skipped step leaves the model unchanged, so the runs can no longer agree. Such
+   * steps come rarely and at random on this stack (a NaN gradient with a finite loss in the query
+   * backbone, about one step in 300; see the reliability notes in CONTRIBUTING.md), so an equality
+   * test would fail for a reason it does not test.
+   */
+  @SafeVarargs
+  static void assumeNoSkippedSteps(List<Map<String, Object>>... runs) {
+    for (List<Map<String, Object>> run : runs) {
+      for (Map<String, Object> s : run) {
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+            Boolean.TRUE.equals(s.get("skipped")),
+            "a compared run skipped step " + s.get("step") + " for a non-finite gradient");
+      }
+    }
+  }
 }
