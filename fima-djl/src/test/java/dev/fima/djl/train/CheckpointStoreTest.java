@@ -135,6 +135,30 @@ class CheckpointStoreTest {
   }
 
   @Test
+  void aHalfWrittenTemporaryCheckpointIsIgnoredReportedAndLeftAlone() throws IOException {
+    CheckpointStore store = new CheckpointStore(dir.resolve(CheckpointStore.FOLDER), 3);
+    Path one = store.write(1, text("one"));
+    // kill -9 between the first file and the rename: only the temporary folder exists.
+    Path partial = store.directory().resolve(AtomicFiles.TEMP_PREFIX + "checkpoint-0000000000029");
+    Files.createDirectories(partial);
+    Files.writeString(partial.resolve("state.txt"), "tw");
+
+    CheckpointStore.Resolved r = CheckpointStore.resolveVerified(dir);
+    assertEquals(one, r.checkpoint());
+    assertEquals(
+        List.of(
+            "ignored "
+                + partial
+                + ": the partial write of an interrupted checkpoint (left in place)"),
+        r.skipped());
+    assertEquals(List.of(one), store.list(), "the partial folder is never taken for a checkpoint");
+    assertEquals("one", Files.readString(one.resolve("state.txt")));
+    // The next write of the same step succeeds beside it.
+    store.write(2, text("two"));
+    assertEquals(List.of(1L, 2L), store.list().stream().map(CheckpointStore::sequence).toList());
+  }
+
+  @Test
   void aCorruptedButFullLengthFileFailsItsChecksum() throws IOException {
     CheckpointStore store = new CheckpointStore(dir, 3);
     Path one = store.write(1, text("abcdef"));
