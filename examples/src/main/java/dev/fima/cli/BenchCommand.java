@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks whose figures go into BENCHMARKS.md.",
-    subcommands = {BenchDataCommand.class, BenchStepCommand.class})
+    subcommands = {BenchDataCommand.class, BenchStepCommand.class, BenchSoakCommand.class})
 final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

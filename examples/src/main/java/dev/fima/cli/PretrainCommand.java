@@ -28,10 +28,26 @@ final class PretrainCommand extends JobCommand<PretrainConfig> {
 
   @Override
   protected void run(PretrainConfig config, Injector injector) {
-    PretrainResult result = injector.getInstance(Pretrainer.class).pretrain(config, resume);
-    out()
-        .printf(
-            "pretrained %d epochs (%d steps) in %.0f s; last checkpoint %s%n",
-            result.epochs(), result.steps(), result.seconds(), result.lastCheckpoint());
+    Pretrainer pretrainer = injector.getInstance(Pretrainer.class);
+    try (StopOnSignal signal = StopOnSignal.install(pretrainer, spec.commandLine().getErr())) {
+      PretrainResult result = pretrainer.pretrain(config, resume);
+      if (signal.fired() && result.epochs() < config.epochs()) {
+        out()
+            .printf(
+                "stopped on request after step %d (epoch %d of %d); checkpoint %s%n"
+                    + "continue with: fima pretrain --resume %s (and the same options)%n",
+                result.steps(),
+                result.epochs(),
+                config.epochs(),
+                result.lastCheckpoint(),
+                result.outputDir());
+      } else {
+        out()
+            .printf(
+                "pretrained %d epochs (%d steps) in %.0f s; last checkpoint %s%n",
+                result.epochs(), result.steps(), result.seconds(), result.lastCheckpoint());
+      }
+      out().flush();
+    }
   }
 }

@@ -1,6 +1,8 @@
 package dev.fima.datasets;
 
+import dev.fima.api.ConfigException;
 import dev.fima.api.ConsoleProgress;
+import dev.fima.api.DataException;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.data.PretrainAugmenter;
 import dev.fima.api.data.PretrainBatchLoader;
@@ -12,6 +14,7 @@ import dev.fima.datasets.index.ClipIndex;
 import dev.fima.datasets.loader.PretrainLoader;
 import dev.fima.datasets.readers.Readers;
 import dev.fima.datasets.readers.VideoDataset;
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,7 @@ public final class VideoPretrainDataSource implements PretrainDataSource {
     dataset.listing();
     dataset.prepare(new ConsoleProgress());
     ClipIndex index = dataset.index();
+    checkWindow(config, index);
     PretrainLoader loader =
         new PretrainLoader(
             index,
@@ -47,6 +51,61 @@ public final class VideoPretrainDataSource implements PretrainDataSource {
   @Override
   public PretrainAugmenter augmenter(PretrainConfig config) {
     return new DevicePretrainAugmenter(config.augment());
+  }
+
+  /**
+   * Fails before training, naming the field to change, when too few videos can give a window: an
+   * epoch would otherwise be empty or the loader would fail with a count the user cannot act on.
+   */
+  static void checkWindow(PretrainConfig config, ClipIndex index) {
+    int[] readable = index.usable();
+    Path root = Path.of(config.data().root());
+    if (readable.length == 0) {
+      throw new DataException(
+          root,
+          "holds no readable video for pretraining: all "
+              + index.size()
+              + " are quarantined"
+              + (index.quarantine().isEmpty()
+                  ? ""
+                  : ", e.g. "
+                      + index.quarantine().get(0).video()
+                      + ": "
+                      + index.quarantine().get(0).reason()));
+    }
+    int window = config.clip().windowFrames();
+    int longEnough = index.requireWindow(window).usable().length;
+    if (longEnough >= config.batchSize()) {
+      return;
+    }
+    int longest = 0;
+    for (int v : readable) {
+      longest = Math.max(longest, index.info(v).frames());
+    }
+    if (longEnough == 0) {
+      throw new ConfigException(
+          "clip.frames",
+          "a sampling window of clip.frames x clip.stride = "
+              + window
+              + " raw frames is longer than every readable video of "
+              + root
+              + " (the longest has "
+              + longest
+              + " frames): lower clip.frames or clip.stride");
+    }
+    throw new ConfigException(
+        "batchSize",
+        "only "
+            + longEnough
+            + " of the "
+            + readable.length
+            + " readable videos of "
+            + root
+            + " are long enough for a window of "
+            + window
+            + " raw frames, fewer than batchSize = "
+            + config.batchSize()
+            + ": lower batchSize, clip.frames or clip.stride");
   }
 
   static void report(java.util.List<QuarantineEntry> quarantine, int total) {

@@ -90,4 +90,22 @@ public final class TestVideos {
     }
     return (double) sum / bgr.length;
   }
+
+  /** Writes a file whose only stream is audio: a container FFmpeg opens, with nothing to decode. */
+  public static Path audioOnly(Path file) throws Exception {
+    try (org.bytedeco.javacv.FFmpegFrameRecorder recorder =
+        new org.bytedeco.javacv.FFmpegFrameRecorder(file.toFile(), 1)) {
+      recorder.setFormat("avi");
+      recorder.setAudioCodec(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_PCM_S16LE);
+      recorder.setSampleRate(8000);
+      recorder.start();
+      short[] samples = new short[8000];
+      for (int i = 0; i < samples.length; i++) {
+        samples[i] = (short) (1000 * Math.sin(i / 10.0));
+      }
+      recorder.recordSamples(8000, 1, java.nio.ShortBuffer.wrap(samples));
+      recorder.stop();
+    }
+    return file;
+  }
 }

@@ -102,4 +102,17 @@ class ClipIndexerTest {
     indexer.index(videos, cache, null);
     assertEquals(0, indexer.probed());
   }
+
+  @Test
+  void anAudioOnlyFileIsQuarantinedAndTheOthersIndexed() throws Exception {
+    Path good = avi(dir.resolve("w/good.avi"), 20);
+    Path sound = dev.fima.datasets.TestVideos.audioOnly(dir.resolve("w/sound.avi"));
+    ClipIndex index = new ClipIndexer(1).index(List.of(good, sound), null, new Recorder());
+    assertEquals(20, index.info(0).frames());
+    assertNull(index.info(1));
+    assertEquals(
+        List.of(new dev.fima.api.data.QuarantineEntry(sound, "no video stream")),
+        index.quarantine());
+    assertEquals(1, index.usable().length);
+  }
 }

@@ -108,4 +108,13 @@ class VideoReaderTest {
           e.reason().contains("truncated") || e.reason().startsWith("unreadable"), e.reason());
     }
   }
+
+  @Test
+  void aFileWithOnlyAnAudioStreamIsRejectedNamingTheProblem() throws Exception {
+    Path audio = TestVideos.audioOnly(dir.resolve("sound.avi"));
+    assertTrue(Files.size(audio) > 8000, "the audio file was written");
+    BadVideoException e = assertThrows(BadVideoException.class, () -> VideoReader.probe(audio));
+    assertEquals("no video stream", e.reason());
+    assertTrue(e.getMessage().contains("sound.avi"), e.getMessage());
+  }
 }

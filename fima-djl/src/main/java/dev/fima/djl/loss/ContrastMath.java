@@ -25,8 +25,7 @@ final class ContrastMath {
     NDArray all =
         negatives == null
             ? pos
-            : NDArrays.concat(
-                new NDList(pos, query.matMul(onDevice(negatives, query).transpose())), 1);
+            : NDArrays.concat(new NDList(pos, query.matMul(transposedFor(negatives, query))), 1);
     return Scalars.divide(all, temperature);
   }
 
@@ -75,5 +74,36 @@ final class ContrastMath {
     return array.getDevice().equals(reference.getDevice())
         ? array
         : array.toDevice(reference.getDevice(), false);
+  }
+
+  /**
+   * Returns long-lived rows (a queue's entries) transposed, on the device of a step's array and
+   * owned by that array's manager. An operation's result joins the manager of its input, so a
+   * transpose of a queue would otherwise stay in the queue's manager until the end of the run: a
+   * leak of one array per use per step.
+   *
+   * @param rows {@code [M, D]} rows owned by a long-lived manager
+   * @param step an array of the step, whose device and manager the result takes
+   * @return {@code [D, M]}
+   */
+  static NDArray transposedFor(NDArray rows, NDArray step) {
+    NDArray moved = stepOwned(onDevice(rows, step), rows, step);
+    return stepOwned(moved.transpose(), moved, step);
+  }
+
+  /**
+   * Hands an array derived from a long-lived one over to a step's manager, unless it is the
+   * long-lived array itself.
+   *
+   * @param derived the result of an operation on {@code source}
+   * @param source the long-lived input
+   * @param step an array of the step, whose manager takes the result
+   * @return {@code derived}
+   */
+  static NDArray stepOwned(NDArray derived, NDArray source, NDArray step) {
+    if (derived != source) {
+      derived.attach(step.getManager());
+    }
+    return derived;
   }
 }

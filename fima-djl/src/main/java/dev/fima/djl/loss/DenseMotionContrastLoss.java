@@ -107,7 +107,9 @@ public final class DenseMotionContrastLoss extends Loss {
       denominatorKeys.add(keys.reshape(n, dim, cellsK).transpose(0, 2, 1).reshape(n * cellsK, dim));
     }
     if (queue != null) {
-      denominatorKeys.add(ContrastMath.onDevice(queue, prediction).toType(type, false));
+      NDArray moved =
+          ContrastMath.stepOwned(ContrastMath.onDevice(queue, prediction), queue, prediction);
+      denominatorKeys.add(ContrastMath.stepOwned(moved.toType(type, false), moved, prediction));
     }
     NDArray allKeys = NDArrays.concat(denominatorKeys, 0);
     NDArray allLogits =

@@ -135,7 +135,7 @@ public final class LocalMotionContrastLoss extends Loss {
       columns.add(products);
     }
     if (queue != null) {
-      columns.add(prediction.matMul(ContrastMath.onDevice(queue, prediction).transpose()));
+      columns.add(prediction.matMul(ContrastMath.transposedFor(queue, prediction)));
     }
     return Scalars.divide(NDArrays.concat(columns, 1), temperature);
   }

@@ -42,16 +42,16 @@ public final class QueueWrites {
     NDList parts = new NDList();
     if (end <= size) {
       if (pointer > 0) {
-        parts.add(entries.get(":" + pointer));
+        parts.add(ContrastMath.stepOwned(entries.get(":" + pointer), entries, keys));
       }
       parts.add(source);
       if (end < size) {
-        parts.add(entries.get(end + ":"));
+        parts.add(ContrastMath.stepOwned(entries.get(end + ":"), entries, keys));
       }
     } else {
       long wrapped = end - size;
       parts.add(source.get((n - wrapped) + ":"));
-      parts.add(entries.get(wrapped + ":" + pointer));
+      parts.add(ContrastMath.stepOwned(entries.get(wrapped + ":" + pointer), entries, keys));
       parts.add(source.get(":" + (n - wrapped)));
     }
     return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);

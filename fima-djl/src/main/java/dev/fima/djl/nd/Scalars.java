@@ -12,8 +12,8 @@ import ai.djl.ndarray.types.DataType;
  * direct buffer, computes, and closes that tensor at once. When {@code x} records a gradient,
  * autograd keeps the scalar for the backward pass, but the Java buffer behind it may be
  * garbage-collected in between, so backward can read freed memory: a rare, huge or NaN,
- * non-reproducible gradient. A scalar owned by {@code x}'s manager stays alive until that manager,
- * normally the step's, is closed after backward.
+ * non-reproducible gradient. The scalars made here are copies that libtorch owns, so autograd's
+ * reference keeps them alive whenever their DJL handle (in {@code x}'s manager) is closed.
  */
 public final class Scalars {
 
@@ -28,13 +28,22 @@ public final class Scalars {
    */
   public static NDArray scalarLike(NDArray like, double value) {
     NDManager manager = like.getManager();
-    NDArray scalar =
+    NDArray borrowed =
         like.getDataType() == DataType.FLOAT64
             ? manager.create(value)
-            : manager.create((float) value).toType(like.getDataType(), false);
-    return scalar.getDevice().equals(like.getDevice())
-        ? scalar
-        : scalar.toDevice(like.getDevice(), false);
+            : manager.create((float) value);
+    NDArray moved = borrowed.toDevice(like.getDevice(), false);
+    NDArray typed = moved.toType(like.getDataType(), false);
+    // A copy libtorch owns: the created array borrows a Java buffer, which the garbage collector
+    // may free once the array is closed, and the array's manager can be closed before backward
+    // (a pass run in a manager of its own, as MomentumEncoder's are).
+    NDArray owned = typed.duplicate();
+    for (NDArray a : new NDArray[] {typed, moved, borrowed}) {
+      if (!a.isReleased()) {
+        a.close();
+      }
+    }
+    return owned;
   }
 
   /**

@@ -17,6 +17,7 @@ import dev.fima.api.data.PretrainBatchLoader;
 import dev.fima.api.data.PretrainDataSource;
 import dev.fima.api.jobs.PretrainResult;
 import dev.fima.api.jobs.Pretrainer;
+import dev.fima.api.jobs.Stoppable;
 import dev.fima.djl.loss.ContrastQueues;
 import dev.fima.djl.loss.FimaLoss;
 import dev.fima.djl.model.PretrainModel;
@@ -30,6 +31,7 @@ import dev.fima.djl.train.LossPlot;
 import dev.fima.djl.train.MetricsLog;
 import dev.fima.djl.train.MomentumSgd;
 import dev.fima.djl.train.ProgressLine;
+import dev.fima.djl.train.RunInfo;
 import dev.fima.djl.train.Seeds;
 import dev.fima.djl.train.StepListener;
 import dev.fima.djl.train.StepRecord;
@@ -53,18 +55,21 @@ import org.slf4j.LoggerFactory;
  * constant schedule with optional warm-up and gradient clipping, on one device or several.
  *
  * <p>The run folder ({@code run.output}) receives {@code config.yaml} (the resolved configuration,
- * written first), {@code metrics.jsonl} (one line per step and per epoch), {@code checkpoints/}
- * (the newest {@code checkpoint.keep} checkpoints, see {@link PretrainCheckpoint}) and {@code
- * loss.png} (every loss term over steps) at the end.
+ * written first), {@code run-info.json} (seed and software versions, see {@link RunInfo}), {@code
+ * metrics.jsonl} (one line per step and per epoch), {@code checkpoints/} (the newest {@code
+ * checkpoint.keep} checkpoints, see {@link PretrainCheckpoint}) and {@code loss.png} (every loss
+ * term over steps) at the end.
  *
  * <p>Every random choice derives from {@code run.seed} and the position: the model's initial
  * values, the queues' initial entries, the loader's epoch order (its own contract), each step's
  * augmentation seed and the engine seed set before each step (dropout). A run resumed from a
  * checkpoint therefore repeats the uninterrupted run's steps. The loop stops cleanly at a step
  * boundary when {@link #requestStop} is called (writing a checkpoint first), and skips a step whose
- * loss or gradient is not finite.
+ * loss or gradient is not finite; {@code checkpoint.maxSkippedSteps} consecutive skipped steps stop
+ * training with an error naming the last good checkpoint, and no checkpoint is ever written from a
+ * state holding a non-finite value.
  */
-public final class FimaPretrainer implements Pretrainer {
+public final class FimaPretrainer implements Pretrainer, Stoppable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FimaPretrainer.class);
 
@@ -124,6 +129,7 @@ public final class FimaPretrainer implements Pretrainer {
    * Asks the running loop to stop after the current step; it writes a checkpoint there and returns.
    * Safe to call from another thread (a shutdown hook, for example).
    */
+  @Override
   public void requestStop() {
     stop.set(true);
   }
@@ -178,7 +184,7 @@ public final class FimaPretrainer implements Pretrainer {
             }
           }
         }
-        writeConfig(runDir, config);
+        writeConfig(runDir, config, resumeCheckpoint);
         MetricsLog metrics = new MetricsLog(runDir.resolve(MetricsLog.FILE));
         metrics.truncateAfterStep(resumeCheckpoint == null ? -1 : position.step());
         List<StepListener> listeners = new ArrayList<>();
@@ -211,10 +217,11 @@ public final class FimaPretrainer implements Pretrainer {
     }
   }
 
-  private static void writeConfig(Path runDir, PretrainConfig config) {
+  private static void writeConfig(Path runDir, PretrainConfig config, Path resumedFrom) {
     try {
       Files.createDirectories(runDir);
       AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), Configs.toYaml(config));
+      RunInfo.write(runDir, config.run().seed(), resumedFrom);
     } catch (IOException e) {
       throw new FimaException(
           "cannot write into the run folder " + runDir + ": " + e.getMessage(), e);
@@ -248,6 +255,7 @@ public final class FimaPretrainer implements Pretrainer {
     private final LearningRateSchedule schedule;
     private Path lastCheckpoint;
     private long lastCheckpointStep = -1;
+    private int consecutiveSkipped;
 
     Run(
         PretrainConfig config,
@@ -339,6 +347,15 @@ public final class FimaPretrainer implements Pretrainer {
                   outcome.values().get(FimaLoss.TOTAL),
                   outcome.values().get("grad_norm"),
                   nonFiniteNote(step.nonFiniteParameters()));
+              consecutiveSkipped++;
+              if (consecutiveSkipped >= config.checkpoint().maxSkippedSteps()) {
+                for (StepListener l : listeners) {
+                  l.onStep(record);
+                }
+                throw diverged(position);
+              }
+            } else {
+              consecutiveSkipped = 0;
             }
             for (StepListener l : listeners) {
               l.onStep(record);
@@ -367,7 +384,33 @@ public final class FimaPretrainer implements Pretrainer {
       return new Finished(position, lastCheckpoint, lastMeans);
     }
 
+    private FimaException diverged(Position position) {
+      return new FimaException(
+          "training stopped at step "
+              + position.step()
+              + ": "
+              + consecutiveSkipped
+              + " consecutive steps had a non-finite loss or gradient"
+              + " (checkpoint.maxSkippedSteps = "
+              + config.checkpoint().maxSkippedSteps()
+              + "). "
+              + (lastCheckpoint == null
+                  ? "No checkpoint had been written yet."
+                  : "The last good checkpoint, " + lastCheckpoint + ", is kept.")
+              + " Lower optim.lr, set optim.gradClip, or check the data, then resume with"
+              + " --resume "
+              + store.directory().getParent());
+    }
+
     private void checkpoint(Position position) {
+      if (consecutiveSkipped > 0) {
+        // The model took in the skipped batches (batch-norm statistics): wait for a good step.
+        LOG.warn(
+            "no checkpoint at step {}: the last step was skipped; the last good one is {}",
+            position.step(),
+            lastCheckpoint);
+        return;
+      }
       if (position.step() == lastCheckpointStep) {
         return;
       }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fima.api.ConfigException;
 import dev.fima.api.DataException;
+import dev.fima.api.FimaException;
 import dev.fima.api.config.Configs;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.djl.loss.ContrastQueues;
@@ -110,6 +111,7 @@ public final class PretrainCheckpoint {
     state.put("format", FORMAT);
     state.set("position", JSON.valueToTree(position));
     state.put("seed", config.run().seed());
+    state.set("versions", JSON.valueToTree(dev.fima.djl.train.RunInfo.versions()));
     state.put("learningRate", sgd.learningRate());
     state.put(
         "rng",
@@ -125,7 +127,17 @@ public final class PretrainCheckpoint {
       node.put("pointer", q.getValue().pointer());
     }
     try (NDManager scratch = NDManager.newBaseManager(ai.djl.Device.cpu())) {
-      encode(folder.resolve(MODEL), NamedParameters.copy(model.block(), scratch));
+      NDList parameters = NamedParameters.copy(model.block(), scratch);
+      String broken = NamedParameters.firstNonFinite(parameters);
+      if (broken != null) {
+        throw new FimaException(
+            "no checkpoint written at step "
+                + position.step()
+                + ": parameter "
+                + broken
+                + " is not finite (a diverged step corrupted it); the earlier checkpoints are kept");
+      }
+      encode(folder.resolve(MODEL), parameters);
       encode(folder.resolve(OPTIMIZER), sgd.state(NamedParameters.of(model.trainable()), scratch));
       encode(folder.resolve(QUEUES), queues.state(scratch));
     }

@@ -15,6 +15,7 @@ import dev.fima.djl.loss.LossTerms;
 import dev.fima.djl.model.FimaOutputs;
 import dev.fima.djl.model.PretrainModel;
 import dev.fima.djl.train.ClippingParameterServer;
+import dev.fima.djl.train.NamedParameters;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,10 +92,13 @@ final class PretrainStep {
   /**
    * Returns the parameters whose gradient was not finite in the last step discarded for it.
    *
-   * @return parameter ids, empty when no step was discarded for its gradient
+   * @return stable parameter names (ids where a name is unknown), empty when no step was discarded
+   *     for its gradient
    */
   List<String> nonFiniteParameters() {
-    return server.lastNonFiniteParameters();
+    Map<String, String> names = new LinkedHashMap<>();
+    NamedParameters.of(model.trainable()).forEach((name, p) -> names.put(p.getId(), name));
+    return server.lastNonFiniteParameters().stream().map(id -> names.getOrDefault(id, id)).toList();
   }
 
   /** Reads every scalar of the step in one transfer. */

@@ -12,14 +12,24 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The checkpoints of a run: one folder per checkpoint, named {@code checkpoint-<sequence>} with a
  * zero-padded sequence number (the global step), written atomically ({@link AtomicFiles}), of which
  * only the newest {@code keep} are kept. What goes inside a checkpoint is the caller's business, so
  * pretraining and fine-tuning share the store.
+ *
+ * <p>Every checkpoint carries a {@link CheckpointManifest} (each file's length and CRC-32C), so
+ * that a checkpoint damaged after its atomic rename (a disk that filled up, a copy cut short) is
+ * recognised: resuming from a run folder then takes the newest intact checkpoint and says which it
+ * passed over, and pruning never counts a damaged checkpoint among the kept ones, so no intact
+ * checkpoint is deleted in its favour. Damaged checkpoints are reported, never deleted.
  */
 public final class CheckpointStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
 
   /** Name prefix of checkpoint folders. */
   public static final String PREFIX = "checkpoint-";
@@ -69,10 +79,20 @@ public final class CheckpointStore {
       throw new IllegalArgumentException("sequence must be >= 0, got " + sequence);
     }
     Path target = directory.resolve(String.format("%s%012d", PREFIX, sequence));
-    AtomicFiles.writeFolder(target, contents);
-    List<Path> all = list();
-    for (int i = 0; i < all.size() - keep; i++) {
-      AtomicFiles.deleteTree(all.get(i));
+    AtomicFiles.writeFolder(
+        target,
+        folder -> {
+          contents.write(folder);
+          CheckpointManifest.write(folder);
+        });
+    List<Path> intact = new ArrayList<>();
+    for (Path p : list()) {
+      if (CheckpointManifest.check(p, false).isEmpty()) {
+        intact.add(p);
+      }
+    }
+    for (int i = 0; i < intact.size() - keep; i++) {
+      AtomicFiles.deleteTree(intact.get(i));
     }
     return target;
   }
@@ -98,30 +118,83 @@ public final class CheckpointStore {
 
   /**
    * Resolves what a user named: a checkpoint folder itself, a folder of checkpoints, or a run
-   * folder with a {@code checkpoints} subfolder (its newest checkpoint).
+   * folder with a {@code checkpoints} subfolder (its newest intact checkpoint). Damaged checkpoints
+   * passed over and partial temporary folders left by an interrupted write are logged as warnings.
    *
    * @param path the named path
    * @return the checkpoint folder
-   * @throws DataException naming the path when it holds no checkpoint
+   * @throws DataException naming the path when it holds no intact checkpoint, or naming the damaged
+   *     file when {@code path} is itself a damaged checkpoint
    */
   public static Path resolve(Path path) {
+    Resolved r = resolveVerified(path);
+    for (String s : r.skipped()) {
+      LOG.warn("{}", s);
+    }
+    if (!r.skipped().isEmpty()) {
+      LOG.warn("resuming from the newest intact checkpoint, {}", r.checkpoint());
+    }
+    return r.checkpoint();
+  }
+
+  /**
+   * A resolved checkpoint and what was passed over to find it.
+   *
+   * @param checkpoint the intact checkpoint folder
+   * @param skipped one sentence per damaged checkpoint or partial write passed over, newest first
+   */
+  public record Resolved(Path checkpoint, List<String> skipped) {}
+
+  /**
+   * Resolves like {@link #resolve} but returns what was passed over instead of logging it.
+   *
+   * @param path the named path
+   * @return the intact checkpoint and the damaged ones or partial writes passed over
+   * @throws DataException as {@link #resolve}
+   */
+  public static Resolved resolveVerified(Path path) {
     if (!Files.isDirectory(path)) {
       throw new DataException(
           path,
           Files.exists(path) ? "not a checkpoint folder" : "no such checkpoint or run folder");
     }
     if (sequence(path) >= 0) {
-      return path;
+      Optional<String> damage = CheckpointManifest.check(path, true);
+      if (damage.isPresent()) {
+        throw new DataException(
+            path,
+            "is damaged: "
+                + damage.get()
+                + "; resume from the run folder to take the newest intact checkpoint");
+      }
+      return new Resolved(path, List.of());
     }
-    List<Path> candidates = list(path.resolve(FOLDER));
+    Path folder = path.resolve(FOLDER);
+    List<Path> candidates = list(folder);
     if (candidates.isEmpty()) {
+      folder = path;
       candidates = list(path);
+    }
+    List<String> skipped = new ArrayList<>();
+    for (Path partial : partialWrites(folder)) {
+      skipped.add(
+          "ignored "
+              + partial
+              + ": the partial write of an interrupted checkpoint (left in place)");
+    }
+    for (int i = candidates.size() - 1; i >= 0; i--) {
+      Path c = candidates.get(i);
+      Optional<String> damage = CheckpointManifest.check(c, true);
+      if (damage.isEmpty()) {
+        return new Resolved(c, List.copyOf(skipped));
+      }
+      skipped.add("passed over the damaged checkpoint " + c + ": " + damage.get());
     }
     if (candidates.isEmpty()) {
       throw new DataException(
           path, "holds no " + PREFIX + "* folder (nor a " + FOLDER + " folder with one)");
     }
-    return candidates.get(candidates.size() - 1);
+    throw new DataException(path, "holds no intact checkpoint: " + String.join("; ", skipped));
   }
 
   /**
@@ -137,6 +210,20 @@ public final class CheckpointStore {
     }
     Matcher m = NAME.matcher(name.toString());
     return m.matches() ? Long.parseLong(m.group(1)) : -1;
+  }
+
+  private static List<Path> partialWrites(Path directory) {
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(directory)) {
+      return entries
+          .filter(p -> p.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static List<Path> list(Path directory) {

@@ -113,8 +113,9 @@ public final class ClippingParameterServer implements ParameterServer {
       }
       double norm;
       try (NDArray stacked = NDArrays.stack(squares);
-          NDArray total = stacked.sum()) {
-        norm = Math.sqrt(total.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());
+          NDArray total = stacked.sum();
+          NDArray wide = total.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)) {
+        norm = Math.sqrt(wide.getDouble());
       }
       squares.close();
       if (!Double.isFinite(norm)) {
@@ -160,7 +161,11 @@ public final class ClippingParameterServer implements ParameterServer {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
       NDArray g = gradients.get(i);
-      try (NDArray bad = g.isNaN().logicalOr(g.isInfinite()).any()) {
+      // Every temporary is closed: they would join the gradient's long-lived manager.
+      try (NDArray nan = g.isNaN();
+          NDArray infinite = g.isInfinite();
+          NDArray either = nan.logicalOr(infinite);
+          NDArray bad = either.any()) {
         if (bad.getBoolean()) {
           names.add(ids.get(i));
         }

@@ -57,6 +57,23 @@ public final class NamedParameters {
   }
 
   /**
+   * Finds the first array of a named list holding a NaN or an infinity, so that a checkpoint is
+   * never written from a state a diverged step corrupted (batch-norm statistics, for example, take
+   * in a non-finite batch even when its update is skipped).
+   *
+   * @param named named arrays, such as {@link #copy}'s; the checks' temporaries join their manager
+   * @return the first non-finite array's name, or {@code null} when all are finite
+   */
+  public static String firstNonFinite(NDList named) {
+    for (NDArray a : named) {
+      if (a.isNaN().logicalOr(a.isInfinite()).any().getBoolean()) {
+        return a.getName();
+      }
+    }
+    return null;
+  }
+
+  /**
    * Returns every parameter's shape by name, for descriptors and compatibility checks.
    *
    * @param block an initialised block

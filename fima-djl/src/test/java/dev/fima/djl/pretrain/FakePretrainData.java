@@ -22,13 +22,12 @@ import java.util.Random;
  * A test-only data source: {@code videos} fixed random patterns ({@code [3, 4, 16, 16]}), two noisy
  * views of each per epoch with random crop coordinates (some flipped). Epoch order, views and
  * coordinates are pure functions of (seed, epoch), augmentation of (batch, seed), as the real
- * contracts require. One batch can be poisoned with NaN to exercise step skipping.
+ * contracts require. Batches can be poisoned with NaN to exercise step skipping.
  */
 final class FakePretrainData implements PretrainDataSource {
 
   private final int videos;
-  private int poisonedEpoch = -1;
-  private int poisonedBatch = -1;
+  private final java.util.Set<String> poisoned = new java.util.HashSet<>();
   int opened;
 
   FakePretrainData(int videos) {
@@ -36,8 +35,7 @@ final class FakePretrainData implements PretrainDataSource {
   }
 
   FakePretrainData poison(int epoch, int batch) {
-    this.poisonedEpoch = epoch;
-    this.poisonedBatch = batch;
+    poisoned.add(epoch + "/" + batch);
     return this;
   }
 
@@ -144,8 +142,8 @@ final class FakePretrainData implements PretrainDataSource {
         crop(view, coordM, i);
         crop(view, coordN, i);
       }
-      boolean poisoned = epoch == poisonedEpoch && index == poisonedBatch;
-      if (poisoned) {
+      boolean poison = poisoned.contains(epoch + "/" + index);
+      if (poison) {
         views[0][0] = Float.NaN;
       }
       Shape shape =

@@ -259,4 +259,145 @@ class FimaPretrainerTest {
     assertEquals("loss.instanceWeight", e.field());
     assertEquals(0, data.opened);
   }
+
+  @Test
+  void resumeAfterAKillDuringACheckpointWriteTakesThePreviousCheckpoint() throws Exception {
+    Path a = dir.resolve("a");
+    pretrainer(new FakePretrainData(16)).pretrain(config(a, 2), null);
+    CheckpointStore store = new CheckpointStore(a.resolve(CheckpointStore.FOLDER), 5);
+    Path four = store.list().get(0);
+    Path eight = store.list().get(1);
+    List<Map<String, Object>> full = steps(a);
+    // The newest checkpoint's model file was cut short after its rename (a full disk), and a
+    // kill -9 left the temporary folder of a third checkpoint.
+    byte[] model = Files.readAllBytes(eight.resolve(PretrainCheckpoint.MODEL));
+    Files.write(
+        eight.resolve(PretrainCheckpoint.MODEL), java.util.Arrays.copyOf(model, model.length / 3));
+    Path partial = store.directory().resolve(".tmp-checkpoint-000000000012123");
+    Files.createDirectories(partial);
+    Files.write(partial.resolve(PretrainCheckpoint.MODEL), new byte[] {1, 2, 3});
+
+    CheckpointStore.Resolved r = CheckpointStore.resolveVerified(a);
+    assertEquals(four, r.checkpoint());
+    assertTrue(r.skipped().get(1).contains(PretrainCheckpoint.MODEL + " has"), r.skipped().get(1));
+
+    PretrainResult resumed = pretrainer(new FakePretrainData(16)).pretrain(config(a, 2), a);
+    assertEquals(8, resumed.steps());
+    assertEquals(four, store.list().get(0), "the good checkpoint was deleted");
+    List<Map<String, Object>> pieced = steps(a);
+    assertEquals(8, pieced.size());
+    for (int i = 4; i < 8; i++) {
+      for (String term : TERMS) {
+        assertEquals(value(full.get(i), term), value(pieced.get(i), term), 1e-6, term + " " + i);
+      }
+    }
+    // Step 8 was written again, whole this time.
+    assertTrue(dev.fima.djl.train.CheckpointManifest.check(eight, true).isEmpty());
+  }
+
+  @Test
+  void aRunOfSkippedStepsStopsTrainingAndKeepsTheLastGoodCheckpoint() {
+    Path run = dir.resolve("diverged");
+    FakePretrainData data = new FakePretrainData(16).poison(1, 1).poison(1, 2).poison(1, 3);
+    dev.fima.api.FimaException e =
+        assertThrows(
+            dev.fima.api.FimaException.class,
+            () ->
+                pretrainer(data)
+                    .pretrain(
+                        config(run, 3, "checkpoint.maxSkippedSteps=3", "checkpoint.everySteps=1"),
+                        null));
+    Path good = run.resolve(CheckpointStore.FOLDER).resolve("checkpoint-000000000005");
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "training stopped at step 8: 3 consecutive steps had a non-finite loss or"
+                    + " gradient (checkpoint.maxSkippedSteps = 3). The last good checkpoint, "
+                    + good
+                    + ", is kept."),
+        e.getMessage());
+    List<Path> kept = new CheckpointStore(run.resolve(CheckpointStore.FOLDER), 5).list();
+    assertEquals(
+        List.of(1L, 2L, 3L, 4L, 5L), kept.stream().map(CheckpointStore::sequence).toList());
+    List<Map<String, Object>> steps = steps(run);
+    assertEquals(8, steps.size(), "every step up to the stop is logged");
+    for (int i = 5; i < 8; i++) {
+      assertEquals(true, steps.get(i).get("skipped"), "step " + (i + 1));
+    }
+  }
+
+  @Test
+  void maxSkippedStepsIsValidatedNamingTheField() {
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> config(dir, 1, "checkpoint.maxSkippedSteps=0"));
+    assertEquals("checkpoint.maxSkippedSteps", e.field());
+    assertEquals(10, config(dir, 1).checkpoint().maxSkippedSteps());
+  }
+
+  @Test
+  void noArrayOutlivesItsStep() {
+    // Arrays alive in every manager after each step: constant once the first step has created the
+    // gradients and momentum buffers. Transposes of the queues used to stay in the queues'
+    // managers.
+    List<Integer> live = new ArrayList<>();
+    FimaPretrainer p = pretrainer(new FakePretrainData(16));
+    p.addListener(
+        new StepListener() {
+          @Override
+          public void onStep(StepRecord r) {
+            try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
+              live.add(probe.getParentManager().getManagedArrays().size());
+            }
+          }
+        });
+    p.pretrain(config(dir.resolve("leak"), 2, "checkpoint.everyEpochs=10"), null);
+    assertEquals(8, live.size());
+    for (int i = 2; i < 8; i++) {
+      assertEquals(live.get(1), live.get(i), "arrays alive after each step: " + live);
+    }
+  }
+
+  @Test
+  void aDiscardedStepLeavesNoArrayBehind() {
+    // A NaN batch makes the loss non-finite: the step is discarded, and nothing may stay behind.
+    List<Integer> live = new ArrayList<>();
+    FimaPretrainer p = pretrainer(new FakePretrainData(16).poison(0, 2));
+    p.addListener(
+        new StepListener() {
+          @Override
+          public void onStep(StepRecord r) {
+            try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
+              live.add(probe.getParentManager().getManagedArrays().size());
+            }
+          }
+        });
+    p.pretrain(config(dir.resolve("discard"), 1, "checkpoint.everyEpochs=10"), null);
+    assertEquals(List.of(live.get(1), live.get(1), live.get(1)), live.subList(1, 4), "" + live);
+  }
+
+  @Test
+  void noArrayOutlivesItsStepWithTheReferenceEnqueueOrder() {
+    List<Integer> live = new ArrayList<>();
+    FimaPretrainer p = pretrainer(new FakePretrainData(16));
+    p.addListener(
+        new StepListener() {
+          @Override
+          public void onStep(StepRecord r) {
+            try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
+              live.add(probe.getParentManager().getManagedArrays().size());
+            }
+          }
+        });
+    p.pretrain(
+        config(
+            dir.resolve("leak2"),
+            1,
+            "checkpoint.everyEpochs=10",
+            "loss.referenceEnqueueOrder=true"),
+        null);
+    assertEquals(4, live.size());
+    for (int i = 2; i < 4; i++) {
+      assertEquals(live.get(1), live.get(i), "arrays alive after each step: " + live);
+    }
+  }
 }

@@ -101,7 +101,8 @@ final class TinyPretrainModel implements PretrainModel {
         NDArray query = q.get(i).getValue().getArray();
         // Detached: forward runs inside the gradient collector, and the key side must stay out
         // of autograd.
-        try (NDArray part = query.stopGradient().mul((float) (1 - momentum))) {
+        try (NDArray detached = query.stopGradient();
+            NDArray part = detached.mul((float) (1 - momentum))) {
           key.muli((float) momentum).addi(part);
         }
       }

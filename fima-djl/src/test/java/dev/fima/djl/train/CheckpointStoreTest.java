@@ -93,4 +93,89 @@ class CheckpointStoreTest {
       assertEquals(1, left.count());
     }
   }
+
+  /** Cuts a file to half its length, as a full disk under a copy would leave it. */
+  static void truncate(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+  }
+
+  @Test
+  void aTruncatedCheckpointIsPassedOverNamedAndNotDeleted() throws IOException {
+    CheckpointStore store = new CheckpointStore(dir.resolve(CheckpointStore.FOLDER), 2);
+    Path one = store.write(1, text("one, intact"));
+    Path two = store.write(2, text("two, will be cut"));
+    truncate(two.resolve("state.txt"));
+    // A kill -9 during the next write leaves its temporary folder behind.
+    Path partial = store.directory().resolve(AtomicFiles.TEMP_PREFIX + "checkpoint-000000000003x");
+    Files.createDirectories(partial);
+    Files.writeString(partial.resolve("state.txt"), "thr");
+
+    CheckpointStore.Resolved r = CheckpointStore.resolveVerified(dir);
+    assertEquals(one, r.checkpoint());
+    assertEquals(2, r.skipped().size(), r.skipped().toString());
+    assertTrue(r.skipped().get(0).contains(partial.toString()), r.skipped().get(0));
+    assertTrue(
+        r.skipped().get(1).contains(two.toString())
+            && r.skipped().get(1).contains("state.txt has 8 bytes, 16 were written"),
+        r.skipped().get(1));
+    assertEquals(one, CheckpointStore.resolve(dir));
+
+    // Naming the damaged checkpoint itself is an error naming the file.
+    DataException e = assertThrows(DataException.class, () -> CheckpointStore.resolve(two));
+    assertTrue(e.getMessage().contains("state.txt has 8 bytes"), e.getMessage());
+
+    // The next write keeps the intact checkpoint: the damaged one does not count among the kept.
+    store.write(3, text("three"));
+    assertTrue(
+        Files.isDirectory(one), "an intact checkpoint was pruned in favour of a damaged one");
+    assertEquals("one, intact", Files.readString(one.resolve("state.txt")));
+    assertTrue(Files.isDirectory(two), "the damaged checkpoint is reported, not deleted");
+    assertEquals(3L, CheckpointStore.sequence(CheckpointStore.resolve(dir)));
+  }
+
+  @Test
+  void aHalfWrittenTemporaryCheckpointIsIgnoredReportedAndLeftAlone() throws IOException {
+    CheckpointStore store = new CheckpointStore(dir.resolve(CheckpointStore.FOLDER), 3);
+    Path one = store.write(1, text("one"));
+    // kill -9 between the first file and the rename: only the temporary folder exists.
+    Path partial = store.directory().resolve(AtomicFiles.TEMP_PREFIX + "checkpoint-0000000000029");
+    Files.createDirectories(partial);
+    Files.writeString(partial.resolve("state.txt"), "tw");
+
+    CheckpointStore.Resolved r = CheckpointStore.resolveVerified(dir);
+    assertEquals(one, r.checkpoint());
+    assertEquals(
+        List.of(
+            "ignored "
+                + partial
+                + ": the partial write of an interrupted checkpoint (left in place)"),
+        r.skipped());
+    assertEquals(List.of(one), store.list(), "the partial folder is never taken for a checkpoint");
+    assertEquals("one", Files.readString(one.resolve("state.txt")));
+    // The next write of the same step succeeds beside it.
+    store.write(2, text("two"));
+    assertEquals(List.of(1L, 2L), store.list().stream().map(CheckpointStore::sequence).toList());
+  }
+
+  @Test
+  void aCorruptedButFullLengthFileFailsItsChecksum() throws IOException {
+    CheckpointStore store = new CheckpointStore(dir, 3);
+    Path one = store.write(1, text("abcdef"));
+    Files.writeString(one.resolve("state.txt"), "abcdeX");
+    assertEquals(
+        "state.txt does not match its checksum (corrupted)",
+        CheckpointManifest.check(one, true).orElseThrow());
+    assertTrue(CheckpointManifest.check(one, false).isEmpty(), "lengths alone cannot see it");
+    DataException e = assertThrows(DataException.class, () -> CheckpointStore.resolve(dir));
+    assertTrue(e.getMessage().contains("holds no intact checkpoint"), e.getMessage());
+  }
+
+  @Test
+  void aCheckpointWithoutManifestIsTakenAsWritten() throws IOException {
+    Path old = dir.resolve("checkpoint-000000000007");
+    Files.createDirectories(old);
+    Files.writeString(old.resolve("state.txt"), "before manifests");
+    assertEquals(old, CheckpointStore.resolve(dir));
+  }
 }

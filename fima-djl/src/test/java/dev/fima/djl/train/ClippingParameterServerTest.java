@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ClippingParameterServerTest {
@@ -57,7 +58,11 @@ class ClippingParameterServerTest {
       ClippingParameterServer server = new ClippingParameterServer(sgd, 1);
       server.update(a.getId(), new NDArray[] {a.getArray()});
       server.update(b.getId(), new NDArray[] {b.getArray()});
+      int before = m.getManagedArrays().size();
       assertTrue(Double.isNaN(server.finishStep()));
+      assertEquals(List.of(a.getId()), server.lastNonFiniteParameters());
+      // The search for the non-finite gradient left nothing in the parameters' manager.
+      assertEquals(before, m.getManagedArrays().size());
       assertArrayEquals(new float[] {1, 1}, a.getArray().toFloatArray());
       assertArrayEquals(new float[] {1}, b.getArray().toFloatArray());
       assertArrayEquals(new float[] {0, 0}, a.getArray().getGradient().toFloatArray());

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.fima.api.ConfigException;
 import dev.fima.api.DataException;
+import dev.fima.api.FimaException;
 import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.config.Configs;
 import dev.fima.api.config.FinetuneConfig;
@@ -27,6 +28,8 @@ import dev.fima.api.data.SupervisedDataSource;
 import dev.fima.api.data.VideoEntry;
 import dev.fima.api.jobs.EvalReport;
 import dev.fima.api.jobs.FineTuner;
+import dev.fima.api.jobs.Stoppable;
+import dev.fima.api.jobs.TrainingStoppedException;
 import dev.fima.djl.train.CheckpointStore;
 import dev.fima.djl.train.ClippingParameterServer;
 import dev.fima.djl.train.EpochRecord;
@@ -67,6 +70,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,8 +83,13 @@ import org.slf4j.LoggerFactory;
  * validation part carved from the training split ({@code valFraction > 0}) the epoch with the best
  * validation top-1 is kept as {@code <output>/best-model} and tested too, reported next to, never
  * instead of, the last epoch; the test split never chooses anything.
+ *
+ * <p>{@link #requestStop} ends the run at the next step boundary with a checkpoint there (a {@link
+ * TrainingStoppedException} says where and how to resume); {@code checkpoint.maxSkippedSteps}
+ * consecutive steps with a non-finite loss or gradient stop it with an error, and no checkpoint is
+ * written from a state holding a non-finite value.
  */
-public final class FineTuneJob implements FineTuner {
+public final class FineTuneJob implements FineTuner, Stoppable {
 
   /** Report and file names of this task. */
   public static final String TASK = "finetune";
@@ -100,12 +109,17 @@ public final class FineTuneJob implements FineTuner {
   public static final String PLOT_FILE = TASK + "-loss.png";
 
   private static final String MODEL_PARAMS = "model.params";
+
+  /** Purpose tag of the per-step engine seeds (dropout). */
+  private static final long SEED_DROPOUT = 17;
+
   private static final String OPTIMIZER_STATE = "optimizer.ndlist";
   private static final String STATE = "state.json";
 
   private final SupervisedDataSource source;
   private final BackboneProvider backbones;
   private boolean progressBar = true;
+  private final AtomicBoolean stop = new AtomicBoolean();
 
   /**
    * Creates the job.
@@ -131,7 +145,13 @@ public final class FineTuneJob implements FineTuner {
   }
 
   @Override
+  public void requestStop() {
+    stop.set(true);
+  }
+
+  @Override
   public EvalReport finetune(FinetuneConfig config, Path resumeFrom) {
+    stop.set(false);
     BackboneSpec spec = BackboneSpec.parse("backbone", config.backbone());
     try (EvalSession session = EvalSession.open(config.data(), config.run(), source)) {
       return new Run(config, spec, session).execute(resumeFrom);
@@ -253,6 +273,8 @@ public final class FineTuneJob implements FineTuner {
       List<Map<String, Double>> validations = new ArrayList<>(start.validations());
       int bestEpoch = start.bestEpoch();
       double bestTop1 = start.bestValidationTop1();
+      int consecutiveSkipped = 0;
+      Path lastCheckpoint = null;
       for (int epoch = start.nextEpoch(); epoch < config.epochs(); epoch++) {
         int first = epoch == start.nextEpoch() ? start.nextBatch() : 0;
         double lossSum = 0;
@@ -283,6 +305,9 @@ public final class FineTuneJob implements FineTuner {
               batch.labels().attach(stepScope);
               ParameterStore parameters = new ParameterStore(stepScope, false);
               parameters.setParameterServer(server, devices);
+              // Dropout draws from the engine's generator: seeding it per step from the position
+              // makes a resumed run repeat the uninterrupted one (the generator is not saved).
+              Engine.getInstance().setRandomSeed((int) Seeds.derive(seed, SEED_DROPOUT, epoch, b));
               NDArray x = augmenter.augment(batch.clips(), Seeds.derive(seed, epoch, b));
               NDArray labels = batch.labels().toType(DataType.INT64, false);
               try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -332,10 +357,36 @@ public final class FineTuneJob implements FineTuner {
                     dataSeconds,
                     skip);
             listeners.forEach(l -> l.onStep(record));
+            consecutiveSkipped = skip ? consecutiveSkipped + 1 : 0;
+            if (consecutiveSkipped >= config.checkpoint().maxSkippedSteps()) {
+              throw new FimaException(
+                  "fine-tuning stopped at step "
+                      + step
+                      + ": "
+                      + consecutiveSkipped
+                      + " consecutive steps had a non-finite loss or gradient"
+                      + " (checkpoint.maxSkippedSteps = "
+                      + config.checkpoint().maxSkippedSteps()
+                      + "). "
+                      + (store.latest().isEmpty()
+                          ? "No checkpoint had been written yet."
+                          : "The last good checkpoint, " + store.latest().get() + ", is kept.")
+                      + " Lower optim.lr, set optim.gradClip, or check the data.");
+            }
             int everySteps = config.checkpoint().everySteps();
-            if (everySteps > 0 && step % everySteps == 0 && b < batches) {
-              checkpoint(
-                  store, sgd, new FinetuneState(epoch, b, step, validations, bestEpoch, bestTop1));
+            // A stop at an epoch's last batch waits for the epoch's end (validation, checkpoint).
+            boolean stopping = stop.get() && b < batches;
+            if (consecutiveSkipped == 0
+                && b < batches
+                && (stopping || (everySteps > 0 && step % everySteps == 0))) {
+              lastCheckpoint =
+                  checkpoint(
+                      store,
+                      sgd,
+                      new FinetuneState(epoch, b, step, validations, bestEpoch, bestTop1));
+            }
+            if (stopping) {
+              throw stopped(epoch, step, consecutiveSkipped == 0 ? lastCheckpoint : null);
             }
           }
         }
@@ -373,19 +424,55 @@ public final class FineTuneJob implements FineTuner {
                 (System.nanoTime() - epochStart) / 1e9,
                 epochData);
         listeners.forEach(l -> l.onEpoch(record));
-        if ((epoch + 1) % config.checkpoint().everyEpochs() == 0 || last) {
-          checkpoint(
-              store, sgd, new FinetuneState(epoch + 1, 0, step, validations, bestEpoch, bestTop1));
+        boolean stopping = stop.get() && !last;
+        if (consecutiveSkipped > 0) {
+          LOG.warn("no checkpoint after epoch {}: its last step was skipped", epoch);
+        } else if ((epoch + 1) % config.checkpoint().everyEpochs() == 0 || last || stopping) {
+          lastCheckpoint =
+              checkpoint(
+                  store,
+                  sgd,
+                  new FinetuneState(epoch + 1, 0, step, validations, bestEpoch, bestTop1));
+        }
+        if (stopping) {
+          throw stopped(epoch + 1, step, consecutiveSkipped == 0 ? lastCheckpoint : null);
         }
       }
       return new FinetuneState(config.epochs(), 0, step, validations, bestEpoch, bestTop1);
     }
 
-    private void checkpoint(CheckpointStore store, MomentumSgd sgd, FinetuneState state)
+    private TrainingStoppedException stopped(int epoch, long step, Path checkpoint) {
+      return new TrainingStoppedException(
+          "fine-tuning stopped on request at epoch "
+              + epoch
+              + ", step "
+              + step
+              + "; "
+              + (checkpoint == null
+                  ? "the last step was skipped, so the newest checkpoint is an earlier one"
+                  : "checkpoint " + checkpoint)
+              + ". Continue with: fima finetune --resume "
+              + out
+              + " (and the same options)",
+          checkpoint);
+    }
+
+    private Path checkpoint(CheckpointStore store, MomentumSgd sgd, FinetuneState state)
         throws IOException {
-      store.write(
+      return store.write(
           state.step(),
           folder -> {
+            try (NDManager scratch = manager.newSubManager()) {
+              String broken = NamedParameters.firstNonFinite(NamedParameters.copy(model, scratch));
+              if (broken != null) {
+                throw new FimaException(
+                    "no checkpoint written at step "
+                        + state.step()
+                        + ": parameter "
+                        + broken
+                        + " is not finite; the earlier checkpoints are kept");
+              }
+            }
             ParameterFiles.save(model, folder.resolve(MODEL_PARAMS), manager);
             try (NDManager scratch = manager.newSubManager();
                 OutputStream os =
