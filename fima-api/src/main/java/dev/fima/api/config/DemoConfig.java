@@ -67,7 +67,9 @@ public record DemoConfig(
   public static DemoConfig defaults() {
     SynthConfig synth =
         Configs.load(
-            SynthConfig.defaults(), null, List.of(
+            SynthConfig.defaults(),
+            null,
+            List.of(
                 "classes=8",
                 "videosPerClass=40",
                 "width=64",
