@@ -2,6 +2,7 @@ package dev.fima.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fima.api.ConfigException;
 import dev.fima.api.config.BackboneConfig;
 import dev.fima.api.config.Configs;
 import dev.fima.api.config.DataConfig;
@@ -24,6 +25,7 @@ import dev.fima.api.jobs.Retriever;
 import dev.fima.api.jobs.SyntheticVideoGenerator;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -188,6 +190,7 @@ public final class Demo {
   public Result run(DemoConfig config, PrintWriter out) {
     long start = System.nanoTime();
     Path output = Path.of(config.run().output()).toAbsolutePath();
+    refuseEarlierRun(output);
 
     DataConfig data = config.data();
     if (data.root() == null) {
@@ -344,6 +347,24 @@ public final class Demo {
         config.clip(),
         "run",
         runIn(config.run(), jobFolder.resolve(row.key())));
+  }
+
+  /**
+   * Fails before any work when the folder already holds a demo, so a second run never regenerates
+   * the first one's videos under its reports.
+   */
+  static void refuseEarlierRun(Path output) {
+    for (String part :
+        List.of(DemoReport.JSON, "data", "pretrain-fima", "pretrain-moco", "ceiling")) {
+      if (Files.exists(output.resolve(part))) {
+        throw new ConfigException(
+            "run.output",
+            output
+                + " already holds a demo run ("
+                + part
+                + "): choose another folder with -o, or leave -o out for a fresh one");
+      }
+    }
   }
 
   private static RunConfig runIn(RunConfig run, Path folder) {

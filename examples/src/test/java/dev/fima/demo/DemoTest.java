@@ -120,6 +120,25 @@ class DemoTest {
   }
 
   @Test
+  void anEarlierDemoInTheOutputFolderIsRefusedBeforeAnyWork() throws Exception {
+    Path out = dir.resolve("earlier");
+    Files.createDirectories(out.resolve("data"));
+    Files.writeString(out.resolve("data/keep.txt"), "earlier videos");
+    StringWriter stderr = new StringWriter();
+    CommandLine cli = FimaCli.newCommandLine();
+    cli.setOut(new PrintWriter(new StringWriter()));
+    cli.setErr(new PrintWriter(stderr));
+    assertEquals(2, cli.execute("demo", "-o", out.toString()));
+    assertTrue(
+        stderr.toString().contains("run.output: " + out + " already holds a demo run (data)"),
+        stderr.toString());
+    assertEquals("earlier videos", Files.readString(out.resolve("data/keep.txt")));
+    try (var files = Files.list(out)) {
+      assertEquals(1, files.count(), "nothing written beside the earlier run");
+    }
+  }
+
+  @Test
   void withReplacesNestedFieldsAndValidates() {
     DemoConfig config = DemoConfig.defaults();
     DemoConfig changed =
