@@ -7,7 +7,7 @@ import dev.fima.api.jobs.PretrainResult;
 import dev.fima.djl.train.AtomicFiles;
 import dev.fima.djl.train.LossPlot;
 import dev.fima.djl.train.MetricsLog;
-import dev.fima.eval.report.Protocol;
+import dev.fima.djl.train.RunInfo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -127,7 +127,7 @@ public final class DemoReport {
     }
     out.put("pretraining", pretraining);
     out.put("ceilingFineTunedTest", result.ceilingTest().metrics());
-    out.put("versions", Protocol.softwareVersions());
+    out.put("versions", RunInfo.versions());
     out.put("config", config);
     return out;
   }
@@ -190,7 +190,7 @@ public final class DemoReport {
           .append("` (retrieval)\n");
     }
     md.append("\n## Versions\n\n");
-    Protocol.softwareVersions()
+    RunInfo.versions()
         .forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
     return md.toString();
   }

@@ -1,12 +1,12 @@
 package dev.fima.eval.report;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import dev.fima.api.config.ClipConfig;
 import dev.fima.api.config.DataConfig;
 import dev.fima.api.config.RunConfig;
 import dev.fima.api.data.VideoCatalog;
 import dev.fima.djl.nd.EngineThreads;
+import dev.fima.djl.train.RunInfo;
 import dev.fima.eval.backbone.OpenedBackbone;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -84,24 +84,7 @@ public final class Protocol {
    */
   public Map<String, Object> build() {
     Map<String, Object> out = new LinkedHashMap<>(entries);
-    out.put("versions", softwareVersions());
+    out.put("versions", RunInfo.versions());
     return out;
-  }
-
-  /**
-   * Returns the versions every result records: FIMA-J, DJL, the engine with its native library, and
-   * Java.
-   *
-   * @return name to version, in a fixed order
-   */
-  public static Map<String, Object> softwareVersions() {
-    Map<String, Object> versions = new LinkedHashMap<>();
-    String fima = Protocol.class.getPackage().getImplementationVersion();
-    versions.put("fima-j", fima == null ? "development build" : fima);
-    versions.put("djl", Engine.getDjlVersion());
-    Engine engine = Engine.getInstance();
-    versions.put("engine", engine.getEngineName() + " " + engine.getVersion());
-    versions.put("java", Runtime.version().toString());
-    return versions;
   }
 }
