@@ -4,14 +4,13 @@ import ai.djl.util.Progress;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fima.datasets.io.AtomicMove;
 import dev.fima.datasets.video.BadVideoException;
 import dev.fima.datasets.video.VideoInfo;
 import dev.fima.datasets.video.VideoReader;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
@@ -232,11 +231,7 @@ public final class ClipIndexer {
       Files.createDirectories(file.toAbsolutePath().getParent());
       tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".fima-index", ".tmp");
       JSON.writeValue(tmp.toFile(), root);
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicMove.replace(tmp, file);
     } catch (IOException e) {
       LOG.warn("cannot write the clip index cache {}: {}", file, e.getMessage());
       if (tmp != null) {

@@ -1,9 +1,9 @@
 package dev.fima.datasets.synth;
 
 import dev.fima.api.DataException;
+import dev.fima.datasets.io.AtomicMove;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -184,7 +184,7 @@ public final class BenchmarkLayouts {
       Files.createDirectories(to.getParent());
       Path tmp = to.resolveSibling("." + to.getFileName() + ".tmp");
       Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
-      moveInto(tmp, to);
+      AtomicMove.replace(tmp, to);
     } catch (IOException e) {
       throw new DataException(to, "cannot copy " + from + ": " + e.getMessage(), e);
     }
@@ -192,20 +192,9 @@ public final class BenchmarkLayouts {
 
   private static void write(Path file, String text) {
     try {
-      Files.createDirectories(file.getParent());
-      Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      moveInto(tmp, file);
+      AtomicMove.writeString(file, text);
     } catch (IOException e) {
       throw new DataException(file, "cannot write: " + e.getMessage(), e);
-    }
-  }
-
-  private static void moveInto(Path tmp, Path file) throws IOException {
-    try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

@@ -5,15 +5,13 @@ import dev.fima.api.DataException;
 import dev.fima.api.FimaException;
 import dev.fima.api.config.SynthConfig;
 import dev.fima.api.jobs.SyntheticVideoGenerator;
+import dev.fima.datasets.io.AtomicMove;
 import dev.fima.datasets.sampling.Seeds;
 import dev.fima.datasets.video.BadVideoException;
 import dev.fima.datasets.video.VideoWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -168,19 +166,9 @@ public final class MotionVideoGenerator implements SyntheticVideoGenerator {
 
   private static void writeText(Path file, String text) {
     try {
-      Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      moveInto(tmp, file);
+      AtomicMove.writeString(file, text);
     } catch (IOException e) {
       throw new DataException(file, "cannot write: " + e.getMessage(), e);
-    }
-  }
-
-  private static void moveInto(Path tmp, Path file) throws IOException {
-    try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 
@@ -241,7 +229,7 @@ public final class MotionVideoGenerator implements SyntheticVideoGenerator {
       throw new DataException(file, e.reason(), e);
     }
     try {
-      moveInto(tmp, file);
+      AtomicMove.replace(tmp, file);
     } catch (IOException e) {
       throw new DataException(
           file, "cannot move the written video into place: " + e.getMessage(), e);
