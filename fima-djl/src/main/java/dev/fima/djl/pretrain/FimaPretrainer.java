@@ -25,6 +25,7 @@ import dev.fima.djl.nd.EngineThreads;
 import dev.fima.djl.train.AtomicFiles;
 import dev.fima.djl.train.CheckpointStore;
 import dev.fima.djl.train.ClippingParameterServer;
+import dev.fima.djl.train.Divergence;
 import dev.fima.djl.train.EpochRecord;
 import dev.fima.djl.train.LearningRateSchedule;
 import dev.fima.djl.train.LossPlot;
@@ -386,19 +387,13 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
 
     private FimaException diverged(Position position) {
       return new FimaException(
-          "training stopped at step "
-              + position.step()
-              + ": "
-              + consecutiveSkipped
-              + " consecutive steps had a non-finite loss or gradient"
-              + " (checkpoint.maxSkippedSteps = "
-              + config.checkpoint().maxSkippedSteps()
-              + "). "
-              + (lastCheckpoint == null
-                  ? "No checkpoint had been written yet."
-                  : "The last good checkpoint, " + lastCheckpoint + ", is kept.")
-              + " Lower optim.lr, set optim.gradClip, or check the data, then resume with"
-              + " --resume "
+          Divergence.message(
+                  "training",
+                  position.step(),
+                  consecutiveSkipped,
+                  config.checkpoint().maxSkippedSteps(),
+                  lastCheckpoint)
+              + ", then resume with --resume "
               + store.directory().getParent());
     }
 

@@ -32,6 +32,7 @@ import dev.fima.api.jobs.Stoppable;
 import dev.fima.api.jobs.TrainingStoppedException;
 import dev.fima.djl.train.CheckpointStore;
 import dev.fima.djl.train.ClippingParameterServer;
+import dev.fima.djl.train.Divergence;
 import dev.fima.djl.train.EpochRecord;
 import dev.fima.djl.train.LearningRateSchedule;
 import dev.fima.djl.train.LossPlot;
@@ -360,18 +361,13 @@ public final class FineTuneJob implements FineTuner, Stoppable {
             consecutiveSkipped = skip ? consecutiveSkipped + 1 : 0;
             if (consecutiveSkipped >= config.checkpoint().maxSkippedSteps()) {
               throw new FimaException(
-                  "fine-tuning stopped at step "
-                      + step
-                      + ": "
-                      + consecutiveSkipped
-                      + " consecutive steps had a non-finite loss or gradient"
-                      + " (checkpoint.maxSkippedSteps = "
-                      + config.checkpoint().maxSkippedSteps()
-                      + "). "
-                      + (store.latest().isEmpty()
-                          ? "No checkpoint had been written yet."
-                          : "The last good checkpoint, " + store.latest().get() + ", is kept.")
-                      + " Lower optim.lr, set optim.gradClip, or check the data.");
+                  Divergence.message(
+                          "fine-tuning",
+                          step,
+                          consecutiveSkipped,
+                          config.checkpoint().maxSkippedSteps(),
+                          store.latest().orElse(null))
+                      + ".");
             }
             int everySteps = config.checkpoint().everySteps();
             // A stop at an epoch's last batch waits for the epoch's end (validation, checkpoint).
