@@ -31,6 +31,7 @@ import dev.fima.djl.train.LearningRateSchedule;
 import dev.fima.djl.train.LossPlot;
 import dev.fima.djl.train.MetricsLog;
 import dev.fima.djl.train.MomentumSgd;
+import dev.fima.djl.train.NamedParameters;
 import dev.fima.djl.train.ProgressLine;
 import dev.fima.djl.train.RunInfo;
 import dev.fima.djl.train.Seeds;
@@ -399,12 +400,19 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
 
     private void checkpoint(Position position) {
       if (consecutiveSkipped > 0) {
-        // The model took in the skipped batches (batch-norm statistics): wait for a good step.
-        LOG.warn(
-            "no checkpoint at step {}: the last step was skipped; the last good one is {}",
-            position.step(),
-            lastCheckpoint);
-        return;
+        // A skipped step changed no weight, but its forward pass fed its batch to the batch-norm
+        // statistics: a non-finite batch leaves them non-finite, a transient non-finite gradient
+        // (see BENCHMARKS.md) leaves the model as good as before. Check rather than assume.
+        String broken = NamedParameters.firstNonFinite(model.block());
+        if (broken != null) {
+          LOG.warn(
+              "no checkpoint at step {}: parameter {} is not finite after the skipped step; the"
+                  + " last good checkpoint is {}",
+              position.step(),
+              broken,
+              lastCheckpoint);
+          return;
+        }
       }
       if (position.step() == lastCheckpointStep) {
         return;

@@ -74,6 +74,28 @@ public final class NamedParameters {
   }
 
   /**
+   * Finds the first parameter of a block (running statistics included) holding a NaN or an
+   * infinity, without copying the parameters.
+   *
+   * @param block an initialised block
+   * @return the first non-finite parameter's name, or {@code null} when all are finite
+   */
+  public static String firstNonFinite(Block block) {
+    for (Map.Entry<String, Parameter> e : of(block).entrySet()) {
+      NDArray a = e.getValue().getArray();
+      try (NDArray nan = a.isNaN();
+          NDArray infinite = a.isInfinite();
+          NDArray either = nan.logicalOr(infinite);
+          NDArray any = either.any()) {
+        if (any.getBoolean()) {
+          return e.getKey();
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
    * Returns every parameter's shape by name, for descriptors and compatibility checks.
    *
    * @param block an initialised block

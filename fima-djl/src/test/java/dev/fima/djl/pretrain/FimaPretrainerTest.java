@@ -248,6 +248,18 @@ class FimaPretrainerTest {
   }
 
   @Test
+  void aSkippedLastStepStillEndsTheRunWithACheckpointWhenTheModelStayedFinite() {
+    // The tiny model has no batch norm, so the NaN batch leaves every parameter finite, as a
+    // transient non-finite gradient does in a real backbone.
+    Path run = dir.resolve("nan-last");
+    pretrainer(new FakePretrainData(16).poison(0, 3)).pretrain(config(run, 1), null);
+    assertEquals(true, steps(run).get(3).get("skipped"));
+    Path latest =
+        new CheckpointStore(run.resolve(CheckpointStore.FOLDER), 5).latest().orElseThrow();
+    assertEquals(4L, CheckpointStore.sequence(latest));
+  }
+
+  @Test
   void rejectsImpossibleCombinationsBeforeAnyWork() {
     FakePretrainData data = new FakePretrainData(8);
     ConfigException e =
@@ -307,7 +319,9 @@ class FimaPretrainerTest {
                     .pretrain(
                         config(run, 3, "checkpoint.maxSkippedSteps=3", "checkpoint.everySteps=1"),
                         null));
-    Path good = run.resolve(CheckpointStore.FOLDER).resolve("checkpoint-000000000005");
+    // The skipped steps changed no parameter of this batch-norm-free model, so steps 6 and 7 were
+    // still checkpointed; the step that ended the run was not.
+    Path good = run.resolve(CheckpointStore.FOLDER).resolve("checkpoint-000000000007");
     assertTrue(
         e.getMessage()
             .startsWith(
@@ -318,7 +332,7 @@ class FimaPretrainerTest {
         e.getMessage());
     List<Path> kept = new CheckpointStore(run.resolve(CheckpointStore.FOLDER), 5).list();
     assertEquals(
-        List.of(1L, 2L, 3L, 4L, 5L), kept.stream().map(CheckpointStore::sequence).toList());
+        List.of(3L, 4L, 5L, 6L, 7L), kept.stream().map(CheckpointStore::sequence).toList());
     List<Map<String, Object>> steps = steps(run);
     assertEquals(8, steps.size(), "every step up to the stop is logged");
     for (int i = 5; i < 8; i++) {

@@ -372,9 +372,8 @@ public final class FineTuneJob implements FineTuner, Stoppable {
             int everySteps = config.checkpoint().everySteps();
             // A stop at an epoch's last batch waits for the epoch's end (validation, checkpoint).
             boolean stopping = stop.get() && b < batches;
-            if (consecutiveSkipped == 0
-                && b < batches
-                && (stopping || (everySteps > 0 && step % everySteps == 0))) {
+            boolean intact = consecutiveSkipped == 0 || intactAfterSkip(step);
+            if (intact && b < batches && (stopping || (everySteps > 0 && step % everySteps == 0))) {
               lastCheckpoint =
                   checkpoint(
                       store,
@@ -382,7 +381,7 @@ public final class FineTuneJob implements FineTuner, Stoppable {
                       new FinetuneState(epoch, b, step, validations, bestEpoch, bestTop1));
             }
             if (stopping) {
-              throw stopped(epoch, step, consecutiveSkipped == 0 ? lastCheckpoint : null);
+              throw stopped(epoch, step, intact ? lastCheckpoint : null);
             }
           }
         }
@@ -421,9 +420,8 @@ public final class FineTuneJob implements FineTuner, Stoppable {
                 epochData);
         listeners.forEach(l -> l.onEpoch(record));
         boolean stopping = stop.get() && !last;
-        if (consecutiveSkipped > 0) {
-          LOG.warn("no checkpoint after epoch {}: its last step was skipped", epoch);
-        } else if ((epoch + 1) % config.checkpoint().everyEpochs() == 0 || last || stopping) {
+        boolean intact = consecutiveSkipped == 0 || intactAfterSkip(step);
+        if (intact && ((epoch + 1) % config.checkpoint().everyEpochs() == 0 || last || stopping)) {
           lastCheckpoint =
               checkpoint(
                   store,
@@ -431,7 +429,7 @@ public final class FineTuneJob implements FineTuner, Stoppable {
                   new FinetuneState(epoch + 1, 0, step, validations, bestEpoch, bestTop1));
         }
         if (stopping) {
-          throw stopped(epoch + 1, step, consecutiveSkipped == 0 ? lastCheckpoint : null);
+          throw stopped(epoch + 1, step, intact ? lastCheckpoint : null);
         }
       }
       return new FinetuneState(config.epochs(), 0, step, validations, bestEpoch, bestTop1);
@@ -445,7 +443,8 @@ public final class FineTuneJob implements FineTuner, Stoppable {
               + step
               + "; "
               + (checkpoint == null
-                  ? "the last step was skipped, so the newest checkpoint is an earlier one"
+                  ? "the last step left a non-finite parameter, so the newest checkpoint is an"
+                      + " earlier one"
                   : "checkpoint " + checkpoint)
               + ". Continue with: fima finetune --resume "
               + out
@@ -453,21 +452,31 @@ public final class FineTuneJob implements FineTuner, Stoppable {
           checkpoint);
     }
 
+    /**
+     * Whether the model may be checkpointed after skipped steps: they changed no weight, but their
+     * forward passes fed the batch-norm statistics, which a non-finite batch leaves non-finite.
+     */
+    private boolean intactAfterSkip(long step) {
+      String broken = NamedParameters.firstNonFinite(model);
+      if (broken != null) {
+        LOG.warn("no checkpoint at step {}: parameter {} is not finite", step, broken);
+      }
+      return broken == null;
+    }
+
     private Path checkpoint(CheckpointStore store, MomentumSgd sgd, FinetuneState state)
         throws IOException {
       return store.write(
           state.step(),
           folder -> {
-            try (NDManager scratch = manager.newSubManager()) {
-              String broken = NamedParameters.firstNonFinite(NamedParameters.copy(model, scratch));
-              if (broken != null) {
-                throw new FimaException(
-                    "no checkpoint written at step "
-                        + state.step()
-                        + ": parameter "
-                        + broken
-                        + " is not finite; the earlier checkpoints are kept");
-              }
+            String broken = NamedParameters.firstNonFinite(model);
+            if (broken != null) {
+              throw new FimaException(
+                  "no checkpoint written at step "
+                      + state.step()
+                      + ": parameter "
+                      + broken
+                      + " is not finite; the earlier checkpoints are kept");
             }
             ParameterFiles.save(model, folder.resolve(MODEL_PARAMS), manager);
             try (NDManager scratch = manager.newSubManager();
