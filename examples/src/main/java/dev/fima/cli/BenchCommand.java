@@ -8,7 +8,12 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks whose figures go into BENCHMARKS.md.",
-    subcommands = {BenchDataCommand.class, BenchStepCommand.class, BenchSoakCommand.class})
+    subcommands = {
+      BenchDataCommand.class,
+      BenchStepCommand.class,
+      BenchSoakCommand.class,
+      BenchGradientsCommand.class
+    })
 final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

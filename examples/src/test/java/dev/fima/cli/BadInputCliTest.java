@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fima.djl.train.CheckpointStore;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Bad input through the real command line, each a one-line error naming the field or file, or a
@@ -32,19 +29,6 @@ class BadInputCliTest {
   @BeforeAll
   static void generate() {
     data = TinyRuns.generate(dir.resolve("videos"));
-  }
-
-  private record Result(int code, String out, String err) {}
-
-  /** Runs the command line in-process, capturing its output and error writers. */
-  private static Result run(List<String> args) {
-    CommandLine cli = FimaCli.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args.toArray(String[]::new));
-    return new Result(code, out.toString(), err.toString());
   }
 
   private static boolean hasCheckpoints(Path run) {
@@ -81,7 +65,7 @@ class BadInputCliTest {
   void aWindowLongerThanEveryVideoIsAnErrorBeforeTraining() {
     Path run = dir.resolve("long-window");
     // 8 frames at stride 4: a 32-frame window, and the generated videos have 16 frames.
-    Result r = run(TinyRuns.pretrainArgs(data, run, 1, "clip.stride=4"));
+    CliRun r = CliRun.of(TinyRuns.pretrainArgs(data, run, 1, "clip.stride=4"));
     assertEquals(2, r.code(), r.err());
     assertEquals(
         "fima: clip.frames: a sampling window of clip.frames x clip.stride = 32 raw frames is"
@@ -133,7 +117,7 @@ class BadInputCliTest {
     Path list = root.resolve("ucfTrainTestlist/trainlist01.txt");
     Files.writeString(
         list, "Juggling/v_Juggling_g01_c01.avi 11\n", java.nio.file.StandardOpenOption.APPEND);
-    Result r = run(TinyRuns.pretrainArgs(root, dir.resolve("unknown-run"), 1));
+    CliRun r = CliRun.of(TinyRuns.pretrainArgs(root, dir.resolve("unknown-run"), 1));
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().startsWith("fima: " + list + ": "), r.err());
     assertTrue(r.err().contains("unknown class 'Juggling'"), r.err());
@@ -141,8 +125,8 @@ class BadInputCliTest {
 
   @Test
   void aQueueSmallerThanABatchIsRejectedNamingTheField() {
-    Result r =
-        run(
+    CliRun r =
+        CliRun.of(
             List.of(
                 "pretrain",
                 "--print-config",
@@ -157,7 +141,8 @@ class BadInputCliTest {
   @Test
   void aCropTheBackboneCannotDivideIsRejectedBeforeAnyData() {
     Path run = dir.resolve("crop");
-    Result r = run(TinyRuns.pretrainArgs(dir.resolve("no-such-data"), run, 1, "clip.crop=36"));
+    CliRun r =
+        CliRun.of(TinyRuns.pretrainArgs(dir.resolve("no-such-data"), run, 1, "clip.crop=36"));
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().startsWith("fima: clip.crop: must be a multiple of 8"), r.err());
     assertFalse(Files.exists(run), "nothing is written before the configuration is valid");
@@ -165,7 +150,8 @@ class BadInputCliTest {
 
   @Test
   void maxSkippedStepsOutOfRangeIsRejectedNamingTheField() {
-    Result r = run(List.of("finetune", "--print-config", "--set", "checkpoint.maxSkippedSteps=0"));
+    CliRun r =
+        CliRun.of(List.of("finetune", "--print-config", "--set", "checkpoint.maxSkippedSteps=0"));
     assertEquals(2, r.code());
     assertEquals("fima: checkpoint.maxSkippedSteps: must be >= 1, got 0", r.err().trim());
   }

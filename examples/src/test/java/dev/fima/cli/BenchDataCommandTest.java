@@ -3,24 +3,16 @@ package dev.fima.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class BenchDataCommandTest {
 
   @Test
   void generatesItsOwnVideosAndReportsBothRates() {
-    CommandLine cli = FimaCli.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code =
-        cli.execute(
+    CliRun r =
+        CliRun.of(
             "bench",
             "data",
             "--videos",
@@ -37,8 +29,8 @@ class BenchDataCommandTest {
             "2",
             "--workers",
             "1");
-    assertEquals(0, code, err.toString());
-    String text = out.toString();
+    assertEquals(0, r.code(), r.err());
+    String text = r.out();
     assertTrue(text.contains("generated 8 videos of 30 frames at 64x48"), text);
     // One training video of each of the 4 classes is held out: 4 videos in the train list.
     assertTrue(text.contains("4 videos (0 quarantined), clips 4x32x32, stride 2"), text);

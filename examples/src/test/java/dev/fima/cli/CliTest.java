@@ -8,31 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.inject.Binding;
 import com.google.inject.Injector;
 import com.google.inject.Key;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class CliTest {
 
-  /** Runs the command line and returns exit code, standard output and error output. */
-  private static Result run(String... args) {
-    CommandLine cli = FimaCli.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
-  }
-
-  private record Result(int code, String out, String err) {}
-
   @Test
   void helpListsEverySubcommand() {
-    Result r = run("--help");
+    CliRun r = CliRun.of("--help");
     assertEquals(0, r.code());
     for (String cmd :
         List.of(
@@ -54,7 +38,7 @@ class CliTest {
   void everySubcommandHasHelp() {
     for (String cmd :
         List.of("demo", "synth", "pretrain", "linear-probe", "finetune", "test", "retrieve")) {
-      Result r = run(cmd, "--help");
+      CliRun r = CliRun.of(cmd, "--help");
       assertEquals(0, r.code(), cmd);
       assertTrue(r.out().startsWith("Usage: fima " + cmd), r.out());
     }
@@ -62,7 +46,7 @@ class CliTest {
 
   @Test
   void exampleListsEveryBenchmarkExampleAndEachHasHelp() {
-    Result r = run("example");
+    CliRun r = CliRun.of("example");
     assertEquals(0, r.code(), r.err());
     List<String> names =
         List.of(
@@ -78,7 +62,7 @@ class CliTest {
             "transfer");
     for (String name : names) {
       assertTrue(r.out().contains("  " + name + " "), "missing " + name + " in\n" + r.out());
-      Result help = run("example", name, "--help");
+      CliRun help = CliRun.of("example", name, "--help");
       assertEquals(0, help.code(), name);
       assertTrue(help.out().startsWith("Usage: fima example " + name), help.out());
       assertTrue(help.out().contains("--data=DIR"), help.out());
@@ -87,7 +71,7 @@ class CliTest {
 
   @Test
   void infoPrintsTheOfflineEngineAndCpu() {
-    Result r = run("info");
+    CliRun r = CliRun.of("info");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("engine    PyTorch 2.7.1"), r.out());
     assertTrue(r.out().contains("cpu()"), r.out());
@@ -96,8 +80,9 @@ class CliTest {
 
   @Test
   void printConfigShowsOverridesApplied() {
-    Result r =
-        run("pretrain", "--print-config", "--set", "optim.lr=0.5", "--seed", "7", "--gpus", "2");
+    CliRun r =
+        CliRun.of(
+            "pretrain", "--print-config", "--set", "optim.lr=0.5", "--seed", "7", "--gpus", "2");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("lr: 0.5"), r.out());
     assertTrue(r.out().contains("seed: 7"), r.out());
@@ -107,28 +92,28 @@ class CliTest {
 
   @Test
   void outOfRangeValueIsAOneLineErrorNamingTheField() {
-    Result r = run("pretrain", "--print-config", "--set", "optim.momentum=1.5");
+    CliRun r = CliRun.of("pretrain", "--print-config", "--set", "optim.momentum=1.5");
     assertEquals(2, r.code());
     assertEquals("fima: optim.momentum: must be in [0, 0.9999], got 1.5", r.err().trim());
   }
 
   @Test
   void unknownFieldIsAnErrorNamingTheField() {
-    Result r = run("finetune", "--print-config", "--set", "optim.rate=1");
+    CliRun r = CliRun.of("finetune", "--print-config", "--set", "optim.rate=1");
     assertEquals(2, r.code());
     assertTrue(r.err().startsWith("fima: optim.rate: unknown field"), r.err());
   }
 
   @Test
   void shortcutThatDoesNotApplyIsRejected() {
-    Result r = run("synth", "--print-config", "--device", "gpu");
+    CliRun r = CliRun.of("synth", "--print-config", "--device", "gpu");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--device: this option does not apply"), r.err());
   }
 
   @Test
   void synthSeedShortcutMapsToItsOwnField() {
-    Result r = run("synth", "--print-config", "--seed", "99", "--output", "x/y");
+    CliRun r = CliRun.of("synth", "--print-config", "--seed", "99", "--output", "x/y");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("seed: 99"), r.out());
     assertTrue(r.out().contains("output: x/y"), r.out());

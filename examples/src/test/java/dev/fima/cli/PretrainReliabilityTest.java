@@ -182,20 +182,16 @@ class PretrainReliabilityTest {
   @Test
   @Order(5)
   void aCheckpointOfAnotherArchitectureIsRefusedNamingTheFields() {
-    java.io.StringWriter err = new java.io.StringWriter();
-    picocli.CommandLine cli = FimaCli.newCommandLine();
-    cli.setErr(new java.io.PrintWriter(err));
     Path run = dir.resolve("other-architecture");
-    int code =
-        cli.execute(
+    CliRun r =
+        CliRun.of(
             concat(
                 TinyRuns.pretrainArgs(data, run, 2, "backbone.width=1.0"),
                 "--resume",
                 reference.toString()));
-    assertEquals(2, code, err.toString());
-    assertTrue(
-        err.toString().contains("backbone.width: checkpoint 0.5, this run 1.0"), err.toString());
-    assertTrue(err.toString().contains("was written by a run with another architecture"));
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("backbone.width: checkpoint 0.5, this run 1.0"), r.err());
+    assertTrue(r.err().contains("was written by a run with another architecture"));
     assertEquals(12, steps(reference).size(), "the reference run is untouched");
   }
 

@@ -8,16 +8,13 @@ import dev.fima.api.ConfigException;
 import dev.fima.api.config.BackboneConfig;
 import dev.fima.api.config.Configs;
 import dev.fima.api.config.DemoConfig;
-import dev.fima.cli.FimaCli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.fima.cli.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The demo end to end on a miniature generated dataset, and its configuration plumbing. */
 class DemoTest {
@@ -55,19 +52,14 @@ class DemoTest {
   @Test
   void demoRunsEveryStageAndWritesTheReport() throws Exception {
     Path out = dir.resolve("demo");
-    StringWriter stdout = new StringWriter();
-    StringWriter stderr = new StringWriter();
-    CommandLine cli = FimaCli.newCommandLine();
-    cli.setOut(new PrintWriter(stdout));
-    cli.setErr(new PrintWriter(stderr));
     String[] args =
         java.util.stream.Stream.concat(
                 java.util.stream.Stream.of("demo", "-o", out.toString(), "--seed", "3"),
                 MINIATURE.stream().flatMap(s -> java.util.stream.Stream.of("--set", s)))
             .toArray(String[]::new);
-    int code = cli.execute(args);
-    String text = stdout.toString();
-    assertEquals(0, code, stderr + "\n" + text);
+    CliRun r = CliRun.of(args);
+    String text = r.out();
+    assertEquals(0, r.code(), r.err() + "\n" + text);
 
     for (String stage : List.of("[1/6]", "[2/6]", "[3/6]", "[4/6]", "[5/6]")) {
       assertTrue(text.contains(stage), "missing stage " + stage + " in\n" + text);
@@ -124,14 +116,10 @@ class DemoTest {
     Path out = dir.resolve("earlier");
     Files.createDirectories(out.resolve("data"));
     Files.writeString(out.resolve("data/keep.txt"), "earlier videos");
-    StringWriter stderr = new StringWriter();
-    CommandLine cli = FimaCli.newCommandLine();
-    cli.setOut(new PrintWriter(new StringWriter()));
-    cli.setErr(new PrintWriter(stderr));
-    assertEquals(2, cli.execute("demo", "-o", out.toString()));
+    CliRun r = CliRun.of("demo", "-o", out.toString());
+    assertEquals(2, r.code());
     assertTrue(
-        stderr.toString().contains("run.output: " + out + " already holds a demo run (data)"),
-        stderr.toString());
+        r.err().contains("run.output: " + out + " already holds a demo run (data)"), r.err());
     assertEquals("earlier videos", Files.readString(out.resolve("data/keep.txt")));
     try (var files = Files.list(out)) {
       assertEquals(1, files.count(), "nothing written beside the earlier run");
@@ -161,12 +149,10 @@ class DemoTest {
 
   @Test
   void scaleMultipliesTheTrainingEpochs() {
-    StringWriter stdout = new StringWriter();
-    CommandLine cli = FimaCli.newCommandLine();
-    cli.setOut(new PrintWriter(stdout));
-    assertEquals(0, cli.execute("demo", "--scale", "2.5", "--print-config"));
+    CliRun r = CliRun.of("demo", "--scale", "2.5", "--print-config");
+    assertEquals(0, r.code());
     DemoConfig defaults = DemoConfig.defaults();
-    String yaml = stdout.toString();
+    String yaml = r.out();
     assertTrue(yaml.contains("epochs: " + Math.round(defaults.pretrain().epochs() * 2.5)), yaml);
     assertTrue(yaml.contains("epochs: " + Math.round(defaults.ceiling().epochs() * 2.5)), yaml);
     assertTrue(yaml.contains("output: runs/demo-"), "a fresh timestamped folder:\n" + yaml);

@@ -12,7 +12,7 @@ import dev.fima.api.config.LinearProbeConfig;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.config.RetrieveConfig;
 import dev.fima.api.config.SynthConfig;
-import dev.fima.cli.FimaCli;
+import dev.fima.cli.CliRun;
 import dev.fima.datasets.synth.BenchmarkLayouts;
 import dev.fima.datasets.synth.MotionVideoGenerator;
 import dev.fima.djl.backbone.Backbones;
@@ -321,13 +321,9 @@ class BenchmarkExamplesTest {
     for (String s : TINY_RETRIEVE) {
       all.addAll(List.of("--set", s));
     }
-    CommandLine cli = FimaCli.newCommandLine();
-    StringWriter stdout = new StringWriter();
-    StringWriter stderr = new StringWriter();
-    cli.setOut(new PrintWriter(stdout));
-    cli.setErr(new PrintWriter(stderr));
-    assertEquals(0, cli.execute(all.toArray(String[]::new)), stderr.toString());
-    return stdout.toString();
+    CliRun r = CliRun.of(all);
+    assertEquals(0, r.code(), r.err());
+    return r.out();
   }
 
   private static void assertRetrieval(Path out, String dataset) throws IOException {

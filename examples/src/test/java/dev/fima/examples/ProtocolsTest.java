@@ -15,7 +15,7 @@ import dev.fima.api.config.LinearProbeConfig;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.config.RetrieveConfig;
 import dev.fima.api.config.Schedule;
-import dev.fima.cli.FimaCli;
+import dev.fima.cli.CliRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -128,11 +128,8 @@ class ProtocolsTest {
 
   @Test
   void theCommandLineFormResolvesTheSameConfigurationAsTheExample() {
-    CommandLine cli = FimaCli.newCommandLine();
-    StringWriter out = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    int code =
-        cli.execute(
+    CliRun r =
+        CliRun.of(
             "finetune",
             "-c",
             "configs/ucf101-finetune.yaml",
@@ -141,8 +138,8 @@ class ProtocolsTest {
             "--data",
             "/data/ucf101",
             "--print-config");
-    assertEquals(0, code);
-    FinetuneConfig fromCli = Configs.fromJson(yamlToJson(out.toString()), FinetuneConfig.class);
+    assertEquals(0, r.code());
+    FinetuneConfig fromCli = Configs.fromJson(yamlToJson(r.out()), FinetuneConfig.class);
     FinetuneConfig fromExample =
         Protocols.load(
             FinetuneConfig.defaults(),

@@ -189,7 +189,7 @@ public final class MomentumSgd extends Optimizer implements AutoCloseable {
    *
    * @param weight the array whose gradient is cleared
    */
-  static void zeroGradient(NDArray weight) {
+  public static void zeroGradient(NDArray weight) {
     if (!weight.hasGradient()) {
       return;
     }
