@@ -400,9 +400,9 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
 
     private void checkpoint(Position position) {
       if (consecutiveSkipped > 0) {
-        // A skipped step changed no weight, but its forward pass fed its batch to the batch-norm
-        // statistics: a non-finite batch leaves them non-finite, a transient non-finite gradient
-        // (see BENCHMARKS.md) leaves the model as good as before. Check rather than assume.
+        // A skipped step is undone (no weight changed, batch-norm statistics put back), so the
+        // model is as good as before it; a checkpoint is the one thing that must never hold a
+        // NaN, so check rather than assume.
         String broken = NamedParameters.firstNonFinite(model.block());
         if (broken != null) {
           LOG.warn(

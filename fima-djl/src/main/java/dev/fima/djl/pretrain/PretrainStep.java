@@ -14,6 +14,7 @@ import dev.fima.djl.loss.FimaLoss;
 import dev.fima.djl.loss.LossTerms;
 import dev.fima.djl.model.FimaOutputs;
 import dev.fima.djl.model.PretrainModel;
+import dev.fima.djl.train.BatchNormStatistics;
 import dev.fima.djl.train.ClippingParameterServer;
 import dev.fima.djl.train.NamedParameters;
 import java.util.ArrayList;
@@ -31,8 +32,10 @@ import java.util.Map;
  * ParameterStore} per step re-copies the parameters (the key side included, after its momentum
  * update) to the other devices. Only the single-device path can be tested on a CPU.
  *
- * <p>A step whose loss is not finite runs no backward and changes nothing; one whose gradient norm
- * is not finite is discarded by the parameter server. Neither enqueues its keys.
+ * <p>A step whose loss is not finite runs no backward; one whose gradient norm is not finite is
+ * discarded by the parameter server. Neither changes a weight or enqueues its keys, and both put
+ * back the batch-norm running statistics their forward pass had updated; only the key encoder's
+ * momentum update, which reads the unchanged query weights, remains.
  */
 final class PretrainStep {
 
@@ -40,6 +43,7 @@ final class PretrainStep {
   private final FimaLoss loss;
   private final ClippingParameterServer server;
   private final Device[] devices;
+  private final BatchNormStatistics statistics;
 
   PretrainStep(
       PretrainModel model, FimaLoss loss, ClippingParameterServer server, Device[] devices) {
@@ -47,6 +51,7 @@ final class PretrainStep {
     this.loss = loss;
     this.server = server;
     this.devices = devices.clone();
+    this.statistics = BatchNormStatistics.of(model.block());
   }
 
   /**
@@ -69,12 +74,14 @@ final class PretrainStep {
     parameters.setParameterServer(server, devices);
     FimaOutputs outputs;
     Map<String, Double> values;
+    NDList statisticsBefore = statistics.capture(manager);
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       outputs = model.forward(parameters, inputs, true);
       LossTerms terms = loss.compute(outputs);
       values = toHost(terms);
       if (!Double.isFinite(values.get(FimaLoss.TOTAL))) {
         values.put("grad_norm", Double.NaN);
+        statistics.restore(statisticsBefore);
         return new Outcome(values, true);
       }
       collector.backward(terms.total());
@@ -83,6 +90,7 @@ final class PretrainStep {
     double norm = server.finishStep();
     values.put("grad_norm", norm);
     if (!Double.isFinite(norm)) {
+      statistics.restore(statisticsBefore);
       return new Outcome(values, true);
     }
     loss.enqueue(outputs);

@@ -30,6 +30,7 @@ import dev.fima.api.jobs.EvalReport;
 import dev.fima.api.jobs.FineTuner;
 import dev.fima.api.jobs.Stoppable;
 import dev.fima.api.jobs.TrainingStoppedException;
+import dev.fima.djl.train.BatchNormStatistics;
 import dev.fima.djl.train.CheckpointStore;
 import dev.fima.djl.train.ClippingParameterServer;
 import dev.fima.djl.train.Divergence;
@@ -276,6 +277,7 @@ public final class FineTuneJob implements FineTuner, Stoppable {
       double bestTop1 = start.bestValidationTop1();
       int consecutiveSkipped = 0;
       Path lastCheckpoint = null;
+      BatchNormStatistics statistics = BatchNormStatistics.of(model);
       for (int epoch = start.nextEpoch(); epoch < config.epochs(); epoch++) {
         int first = epoch == start.nextEpoch() ? start.nextBatch() : 0;
         double lossSum = 0;
@@ -302,6 +304,7 @@ public final class FineTuneJob implements FineTuner, Stoppable {
             Map<String, Double> values = new LinkedHashMap<>();
             boolean skip;
             try (NDManager stepScope = epochScope.newSubManager()) {
+              NDList statisticsBefore = statistics.capture(stepScope);
               batch.clips().attach(stepScope);
               batch.labels().attach(stepScope);
               ParameterStore parameters = new ParameterStore(stepScope, false);
@@ -333,6 +336,9 @@ public final class FineTuneJob implements FineTuner, Stoppable {
                 skip = !Double.isFinite(norm);
               }
               values.put("grad_norm", norm);
+              if (skip) {
+                statistics.restore(statisticsBefore);
+              }
             }
             step++;
             b++;
@@ -372,8 +378,9 @@ public final class FineTuneJob implements FineTuner, Stoppable {
             int everySteps = config.checkpoint().everySteps();
             // A stop at an epoch's last batch waits for the epoch's end (validation, checkpoint).
             boolean stopping = stop.get() && b < batches;
-            boolean intact = consecutiveSkipped == 0 || intactAfterSkip(step);
-            if (intact && b < batches && (stopping || (everySteps > 0 && step % everySteps == 0))) {
+            boolean due = b < batches && (stopping || (everySteps > 0 && step % everySteps == 0));
+            boolean intact = !due || consecutiveSkipped == 0 || intactAfterSkip(step);
+            if (due && intact) {
               lastCheckpoint =
                   checkpoint(
                       store,
@@ -420,8 +427,9 @@ public final class FineTuneJob implements FineTuner, Stoppable {
                 epochData);
         listeners.forEach(l -> l.onEpoch(record));
         boolean stopping = stop.get() && !last;
-        boolean intact = consecutiveSkipped == 0 || intactAfterSkip(step);
-        if (intact && ((epoch + 1) % config.checkpoint().everyEpochs() == 0 || last || stopping)) {
+        boolean due = (epoch + 1) % config.checkpoint().everyEpochs() == 0 || last || stopping;
+        boolean intact = !due || consecutiveSkipped == 0 || intactAfterSkip(step);
+        if (due && intact) {
           lastCheckpoint =
               checkpoint(
                   store,
@@ -453,8 +461,9 @@ public final class FineTuneJob implements FineTuner, Stoppable {
     }
 
     /**
-     * Whether the model may be checkpointed after skipped steps: they changed no weight, but their
-     * forward passes fed the batch-norm statistics, which a non-finite batch leaves non-finite.
+     * Whether the model may be checkpointed after skipped steps. They are undone (no weight
+     * changed, batch-norm statistics put back), but a checkpoint must never hold a NaN, so this
+     * checks.
      */
     private boolean intactAfterSkip(long step) {
       String broken = NamedParameters.firstNonFinite(model);

@@ -1,5 +1,6 @@
 package dev.fima.eval.finetune;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -134,6 +135,25 @@ class FineTuneJobTest {
     assertEquals(maxEpoch, r.metrics().get("bestValidationEpoch").intValue());
     assertTrue(Files.isRegularFile(dir.resolve("val/best-model/model.json")));
     assertEquals("6 (stratified 0.34, seed 5)", json.at("/protocol/validationVideos").asText());
+  }
+
+  @Test
+  void aNonFiniteBatchIsUndoneWeightsAndBatchNormStatisticsAlike() throws IOException {
+    // The NaN batch's forward pass fed the batch-norm running statistics before its loss was known;
+    // the skipped step puts them back, so the model after it is the model before it, byte for byte,
+    // and the run's last checkpoint and its evaluation are intact.
+    data.poisoned = java.util.Set.of("1/2");
+    EvalReport r =
+        tuner().finetune(config("poisoned", 2, 0, 0, new CheckpointConfig(1, 1, 10)), null);
+    List<Map<String, Object>> steps = steps(dir.resolve("poisoned"));
+    assertEquals(6, steps.size());
+    assertEquals(true, steps.get(5).get("skipped"));
+    assertEquals(false, steps.get(4).get("skipped"));
+    Path checkpoints = dir.resolve("poisoned/checkpoints");
+    byte[] before = Files.readAllBytes(checkpoints.resolve("checkpoint-000000000005/model.params"));
+    byte[] after = Files.readAllBytes(checkpoints.resolve("checkpoint-000000000006/model.params"));
+    assertArrayEquals(before, after);
+    assertTrue(Double.isFinite(r.metrics().get("top1")), r.metrics().toString());
   }
 
   @Test

@@ -43,6 +43,9 @@ public final class FakeSupervisedData implements SupervisedDataSource {
   /** File names (e.g. {@code v3.avi}) every loader quarantines. */
   public Set<String> undecodable = Set.of();
 
+  /** Training batches ({@code "epoch/batch"}) whose first value is NaN. */
+  public Set<String> poisoned = Set.of();
+
   /** Evaluation loaders opened so far. */
   public int evalLoadersOpened;
 
@@ -235,6 +238,9 @@ public final class FakeSupervisedData implements SupervisedDataSource {
                 }
               }
             }
+          }
+          if (train && poisoned.contains(epoch + "/" + b)) {
+            data[0] = Float.NaN;
           }
           b++;
           samples += n;
