@@ -16,7 +16,6 @@ import dev.fima.api.ConfigException;
 import dev.fima.api.config.BackboneConfig;
 import dev.fima.djl.backbone.Backbones;
 import dev.fima.djl.backbone.VideoBackbone;
-import dev.fima.djl.nd.EngineThreads;
 import dev.fima.djl.train.MomentumSgd;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -26,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -61,13 +61,7 @@ final class BenchGradientsCommand implements Callable<Integer> {
   @Option(names = "--passes", description = "Forward + backward passes (default ${DEFAULT-VALUE}).")
   int passes = 2000;
 
-  @Option(
-      names = "--threads",
-      description = "libtorch intra-op threads; 0 keeps the default (default ${DEFAULT-VALUE}).")
-  int threads = 0;
-
-  @Option(names = "--device", description = "cpu, or gpu(0) etc. (default ${DEFAULT-VALUE}).")
-  String device = "cpu";
+  @Mixin BenchEngineOptions engine;
 
   @Option(
       names = "--seed",
@@ -80,8 +74,7 @@ final class BenchGradientsCommand implements Callable<Integer> {
       throw new ConfigException("--passes", "must be at least 1, got " + passes);
     }
     PrintWriter out = spec.commandLine().getOut();
-    EngineThreads.apply(threads);
-    Device dev = Device.fromName(device);
+    Device dev = engine.apply();
     List<String> grid =
         cases.isEmpty() ? List.of("r3d-tiny:1:8:32:16", "r3d-tiny:2:8:32:16") : cases;
     out.printf(

@@ -9,7 +9,6 @@ import dev.fima.api.config.PretrainConfig;
 import dev.fima.djl.backbone.BackboneRegistry;
 import dev.fima.djl.backbone.VideoBackbone;
 import dev.fima.djl.bench.FimaStep;
-import dev.fima.djl.nd.EngineThreads;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -19,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -62,16 +62,10 @@ final class BenchStepCommand implements Callable<Integer> {
           "Profiled steps for the outside-libtorch share; 0 skips (default ${DEFAULT-VALUE}).")
   int profileSteps = 2;
 
-  @Option(
-      names = "--threads",
-      description = "libtorch intra-op threads; 0 keeps the default (default ${DEFAULT-VALUE}).")
-  int threads = 0;
+  @Mixin BenchEngineOptions engine;
 
   @Option(names = "--method", description = "fima or moco (default ${DEFAULT-VALUE}).")
   String method = "fima";
-
-  @Option(names = "--device", description = "cpu, or gpu(0) etc. (default ${DEFAULT-VALUE}).")
-  String device = "cpu";
 
   @Option(
       names = "--trace",
@@ -88,8 +82,7 @@ final class BenchStepCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    EngineThreads.apply(threads);
-    Device dev = Device.fromName(device);
+    Device dev = engine.apply();
     List<String> grid =
         cases.isEmpty() ? List.of("r3d-tiny:8:56:16", "r3d-18:16:112:2", "i3d:16:112:2") : cases;
     out.printf(

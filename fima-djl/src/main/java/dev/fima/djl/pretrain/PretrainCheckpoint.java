@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fima.api.ConfigException;
 import dev.fima.api.DataException;
-import dev.fima.api.FimaException;
 import dev.fima.api.config.Configs;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.djl.loss.ContrastQueues;
@@ -126,17 +125,9 @@ public final class PretrainCheckpoint {
       node.put("dim", q.getValue().dim());
       node.put("pointer", q.getValue().pointer());
     }
+    NamedParameters.requireFinite(model.block(), position.step());
     try (NDManager scratch = NDManager.newBaseManager(ai.djl.Device.cpu())) {
       NDList parameters = NamedParameters.copy(model.block(), scratch);
-      String broken = NamedParameters.firstNonFinite(parameters);
-      if (broken != null) {
-        throw new FimaException(
-            "no checkpoint written at step "
-                + position.step()
-                + ": parameter "
-                + broken
-                + " is not finite (a diverged step corrupted it); the earlier checkpoints are kept");
-      }
       encode(folder.resolve(MODEL), parameters);
       encode(folder.resolve(OPTIMIZER), sgd.state(NamedParameters.of(model.trainable()), scratch));
       encode(folder.resolve(QUEUES), queues.state(scratch));

@@ -8,6 +8,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.fima.api.DataException;
+import dev.fima.api.FimaException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,23 +58,6 @@ public final class NamedParameters {
   }
 
   /**
-   * Finds the first array of a named list holding a NaN or an infinity, so that a checkpoint is
-   * never written from a state a diverged step corrupted (batch-norm statistics, for example, take
-   * in a non-finite batch even when its update is skipped).
-   *
-   * @param named named arrays, such as {@link #copy}'s; the checks' temporaries join their manager
-   * @return the first non-finite array's name, or {@code null} when all are finite
-   */
-  public static String firstNonFinite(NDList named) {
-    for (NDArray a : named) {
-      if (a.isNaN().logicalOr(a.isInfinite()).any().getBoolean()) {
-        return a.getName();
-      }
-    }
-    return null;
-  }
-
-  /**
    * Finds the first parameter of a block (running statistics included) holding a NaN or an
    * infinity, without copying the parameters.
    *
@@ -93,6 +77,26 @@ public final class NamedParameters {
       }
     }
     return null;
+  }
+
+  /**
+   * Refuses to checkpoint a block holding a NaN or an infinity, so that a diverged state never
+   * replaces a good checkpoint.
+   *
+   * @param block the model about to be written
+   * @param step the step the checkpoint would be named after
+   * @throws FimaException naming the step and the first non-finite parameter
+   */
+  public static void requireFinite(Block block, long step) {
+    String broken = firstNonFinite(block);
+    if (broken != null) {
+      throw new FimaException(
+          "no checkpoint written at step "
+              + step
+              + ": parameter "
+              + broken
+              + " is not finite (a diverged step corrupted it); the earlier checkpoints are kept");
+    }
   }
 
   /**

@@ -35,6 +35,26 @@ class NamedParametersTest {
   }
 
   @Test
+  void aNonFiniteBlockIsRefusedACheckpointNamingTheStepAndTheParameter() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      ChannelBatchNorm norm = new ChannelBatchNorm();
+      norm.initialize(manager, DataType.FLOAT32, BATCH);
+      NamedParameters.requireFinite(norm, 7);
+      norm.getParameters()
+          .get("gamma")
+          .getArray()
+          .set(new ai.djl.ndarray.index.NDIndex("0"), Float.NaN);
+      dev.fima.api.FimaException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              dev.fima.api.FimaException.class, () -> NamedParameters.requireFinite(norm, 7));
+      assertEquals(
+          "no checkpoint written at step 7: parameter gamma is not finite (a diverged step"
+              + " corrupted it); the earlier checkpoints are kept",
+          e.getMessage());
+    }
+  }
+
+  @Test
   void anInfinityCountsAsNonFinite() {
     try (NDManager manager = NDManager.newBaseManager()) {
       ChannelBatchNorm norm = new ChannelBatchNorm();

@@ -478,15 +478,7 @@ public final class FineTuneJob implements FineTuner, Stoppable {
       return store.write(
           state.step(),
           folder -> {
-            String broken = NamedParameters.firstNonFinite(model);
-            if (broken != null) {
-              throw new FimaException(
-                  "no checkpoint written at step "
-                      + state.step()
-                      + ": parameter "
-                      + broken
-                      + " is not finite; the earlier checkpoints are kept");
-            }
+            NamedParameters.requireFinite(model, state.step());
             ParameterFiles.save(model, folder.resolve(MODEL_PARAMS), manager);
             try (NDManager scratch = manager.newSubManager();
                 OutputStream os =
