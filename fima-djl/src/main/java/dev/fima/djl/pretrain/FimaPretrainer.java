@@ -31,7 +31,6 @@ import dev.fima.djl.train.LearningRateSchedule;
 import dev.fima.djl.train.LossPlot;
 import dev.fima.djl.train.MetricsLog;
 import dev.fima.djl.train.MomentumSgd;
-import dev.fima.djl.train.NamedParameters;
 import dev.fima.djl.train.ProgressLine;
 import dev.fima.djl.train.RunInfo;
 import dev.fima.djl.train.Seeds;
@@ -399,21 +398,6 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
     }
 
     private void checkpoint(Position position) {
-      if (consecutiveSkipped > 0) {
-        // A skipped step is undone (no weight changed, batch-norm statistics put back), so the
-        // model is as good as before it; a checkpoint is the one thing that must never hold a
-        // NaN, so check rather than assume.
-        String broken = NamedParameters.firstNonFinite(model.block());
-        if (broken != null) {
-          LOG.warn(
-              "no checkpoint at step {}: parameter {} is not finite after the skipped step; the"
-                  + " last good checkpoint is {}",
-              position.step(),
-              broken,
-              lastCheckpoint);
-          return;
-        }
-      }
       if (position.step() == lastCheckpointStep) {
         return;
       }

@@ -127,8 +127,7 @@ public final class PretrainCheckpoint {
     }
     NamedParameters.requireFinite(model.block(), position.step());
     try (NDManager scratch = NDManager.newBaseManager(ai.djl.Device.cpu())) {
-      NDList parameters = NamedParameters.copy(model.block(), scratch);
-      encode(folder.resolve(MODEL), parameters);
+      encode(folder.resolve(MODEL), NamedParameters.copy(model.block(), scratch));
       encode(folder.resolve(OPTIMIZER), sgd.state(NamedParameters.of(model.trainable()), scratch));
       encode(folder.resolve(QUEUES), queues.state(scratch));
     }

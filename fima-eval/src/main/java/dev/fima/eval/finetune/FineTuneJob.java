@@ -378,9 +378,7 @@ public final class FineTuneJob implements FineTuner, Stoppable {
             int everySteps = config.checkpoint().everySteps();
             // A stop at an epoch's last batch waits for the epoch's end (validation, checkpoint).
             boolean stopping = stop.get() && b < batches;
-            boolean due = b < batches && (stopping || (everySteps > 0 && step % everySteps == 0));
-            boolean intact = !due || consecutiveSkipped == 0 || intactAfterSkip(step);
-            if (due && intact) {
+            if (b < batches && (stopping || (everySteps > 0 && step % everySteps == 0))) {
               lastCheckpoint =
                   checkpoint(
                       store,
@@ -388,7 +386,7 @@ public final class FineTuneJob implements FineTuner, Stoppable {
                       new FinetuneState(epoch, b, step, validations, bestEpoch, bestTop1));
             }
             if (stopping) {
-              throw stopped(epoch, step, intact ? lastCheckpoint : null);
+              throw stopped(epoch, step, lastCheckpoint);
             }
           }
         }
@@ -427,9 +425,7 @@ public final class FineTuneJob implements FineTuner, Stoppable {
                 epochData);
         listeners.forEach(l -> l.onEpoch(record));
         boolean stopping = stop.get() && !last;
-        boolean due = (epoch + 1) % config.checkpoint().everyEpochs() == 0 || last || stopping;
-        boolean intact = !due || consecutiveSkipped == 0 || intactAfterSkip(step);
-        if (due && intact) {
+        if ((epoch + 1) % config.checkpoint().everyEpochs() == 0 || last || stopping) {
           lastCheckpoint =
               checkpoint(
                   store,
@@ -437,7 +433,7 @@ public final class FineTuneJob implements FineTuner, Stoppable {
                   new FinetuneState(epoch + 1, 0, step, validations, bestEpoch, bestTop1));
         }
         if (stopping) {
-          throw stopped(epoch + 1, step, intact ? lastCheckpoint : null);
+          throw stopped(epoch + 1, step, lastCheckpoint);
         }
       }
       return new FinetuneState(config.epochs(), 0, step, validations, bestEpoch, bestTop1);
@@ -449,28 +445,12 @@ public final class FineTuneJob implements FineTuner, Stoppable {
               + epoch
               + ", step "
               + step
-              + "; "
-              + (checkpoint == null
-                  ? "the last step left a non-finite parameter, so the newest checkpoint is an"
-                      + " earlier one"
-                  : "checkpoint " + checkpoint)
+              + "; checkpoint "
+              + checkpoint
               + ". Continue with: fima finetune --resume "
               + out
               + " (and the same options)",
           checkpoint);
-    }
-
-    /**
-     * Whether the model may be checkpointed after skipped steps. They are undone (no weight
-     * changed, batch-norm statistics put back), but a checkpoint must never hold a NaN, so this
-     * checks.
-     */
-    private boolean intactAfterSkip(long step) {
-      String broken = NamedParameters.firstNonFinite(model);
-      if (broken != null) {
-        LOG.warn("no checkpoint at step {}: parameter {} is not finite", step, broken);
-      }
-      return broken == null;
     }
 
     private Path checkpoint(CheckpointStore store, MomentumSgd sgd, FinetuneState state)
