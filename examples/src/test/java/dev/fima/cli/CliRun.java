@@ -38,6 +38,22 @@ public record CliRun(int code, String out, String err) {
   }
 
   /**
+   * Returns the {@code --set} options for configuration assignments, the form every job command
+   * takes them in.
+   *
+   * @param assignments {@code PATH=VALUE} strings, e.g. {@code clip.crop=32}
+   * @return {@code --set} before each assignment, in order
+   */
+  public static List<String> sets(Iterable<String> assignments) {
+    List<String> options = new java.util.ArrayList<>();
+    for (String a : assignments) {
+      options.add("--set");
+      options.add(a);
+    }
+    return options;
+  }
+
+  /**
    * Runs the command line with arguments built as a list, as the tests that assemble options from
    * shared pieces do.
    *

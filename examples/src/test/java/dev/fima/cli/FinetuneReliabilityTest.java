@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,10 +30,8 @@ class FinetuneReliabilityTest {
     Path data = TinyRuns.generate(dir.resolve("videos"));
     Path run = dir.resolve("interrupted");
     Path logs = dir.resolve("logs");
-    Process child = TinyRuns.start(TinyRuns.finetuneArgs(data, run, 50), logs);
-    TinyRuns.awaitSteps(child, run, 2, logs);
-    child.destroy(); // SIGTERM
-    assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the child did not exit after SIGTERM");
+    Process child =
+        TinyRuns.terminateAfterSteps(TinyRuns.finetuneArgs(data, run, 50), run, 2, logs);
     String err = TinyRuns.text(logs.resolve("stderr.txt"));
     assertEquals(143, child.exitValue(), err);
     assertTrue(err.contains("fima: fine-tuning stopped on request at epoch"), err);

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -86,10 +85,8 @@ class PretrainReliabilityTest {
     Path logs = dir.resolve("interrupted-logs");
     // Many epochs, so that the signal surely comes first; the constant rate makes every step the
     // same as the reference's whatever the number of epochs.
-    Process child = TinyRuns.start(TinyRuns.pretrainArgs(data, run, 50), logs);
-    TinyRuns.awaitSteps(child, run, 2, logs);
-    child.destroy(); // SIGTERM
-    assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the child did not exit after SIGTERM");
+    Process child =
+        TinyRuns.terminateAfterSteps(TinyRuns.pretrainArgs(data, run, 50), run, 2, logs);
     String out = TinyRuns.text(logs.resolve("stdout.txt"));
     String err = TinyRuns.text(logs.resolve("stderr.txt"));
     assertEquals(143, child.exitValue(), "exit status of SIGTERM\n" + out + err);

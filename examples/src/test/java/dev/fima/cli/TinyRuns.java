@@ -1,6 +1,7 @@
 package dev.fima.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fima.djl.loss.FimaLoss;
 import dev.fima.djl.train.MetricsLog;
@@ -30,29 +31,17 @@ final class TinyRuns {
    */
   static Path generate(Path root, String... overrides) {
     List<String> args =
-        new ArrayList<>(
+        new ArrayList<>(List.of("synth", "--output", root.toString(), "--seed", "3"));
+    args.addAll(
+        CliRun.sets(
             List.of(
-                "synth",
-                "--output",
-                root.toString(),
-                "--set",
                 "classes=4",
-                "--set",
                 "videosPerClass=4",
-                "--set",
                 "frames=16",
-                "--set",
                 "width=40",
-                "--set",
                 "height=32",
-                "--set",
-                "testFraction=0.25",
-                "--seed",
-                "3"));
-    for (String o : overrides) {
-      args.add("--set");
-      args.add(o);
-    }
+                "testFraction=0.25")));
+    args.addAll(CliRun.sets(List.of(overrides)));
     assertEquals(0, FimaCli.execute(args.toArray(String[]::new)), "synth failed");
     return root;
   }
@@ -73,38 +62,33 @@ final class TinyRuns {
                 output.toString(),
                 "--seed",
                 "5"));
-    for (String s :
-        List.of(
-            "data.workers=1",
-            "data.prefetchBatches=1",
-            "clip.frames=8",
-            "clip.stride=1",
-            "clip.crop=32",
-            "clip.localClips=2",
-            "backbone.name=r3d-tiny",
-            "backbone.width=0.5",
-            "model.projectionHidden=32",
-            "model.embedding=16",
-            "model.decoderDim=16",
-            "model.decoderHeads=2",
-            "model.decoderFeedForward=32",
-            "model.queueSize=8",
-            "model.denseQueueSize=64",
-            "epochs=" + epochs,
-            "batchSize=2",
-            "optim.lr=0.05",
-            "optim.referenceBatch=2",
-            "optim.schedule=constant",
-            "checkpoint.everyEpochs=1",
-            "checkpoint.keep=5",
-            "run.threads=1")) {
-      args.add("--set");
-      args.add(s);
-    }
-    for (String s : extra) {
-      args.add("--set");
-      args.add(s);
-    }
+    args.addAll(
+        CliRun.sets(
+            List.of(
+                "data.workers=1",
+                "data.prefetchBatches=1",
+                "clip.frames=8",
+                "clip.stride=1",
+                "clip.crop=32",
+                "clip.localClips=2",
+                "backbone.name=r3d-tiny",
+                "backbone.width=0.5",
+                "model.projectionHidden=32",
+                "model.embedding=16",
+                "model.decoderDim=16",
+                "model.decoderHeads=2",
+                "model.decoderFeedForward=32",
+                "model.queueSize=8",
+                "model.denseQueueSize=64",
+                "epochs=" + epochs,
+                "batchSize=2",
+                "optim.lr=0.05",
+                "optim.referenceBatch=2",
+                "optim.schedule=constant",
+                "checkpoint.everyEpochs=1",
+                "checkpoint.keep=5",
+                "run.threads=1")));
+    args.addAll(CliRun.sets(List.of(extra)));
     return args;
   }
 
@@ -122,29 +106,24 @@ final class TinyRuns {
                 output.toString(),
                 "--seed",
                 "9"));
-    for (String s :
-        List.of(
-            "data.workers=1",
-            "data.prefetchBatches=1",
-            "clip.frames=8",
-            "clip.stride=1",
-            "clip.crop=32",
-            "epochs=" + epochs,
-            "batchSize=4",
-            "optim.lr=0.05",
-            "optim.referenceBatch=4",
-            "optim.schedule=constant",
-            "testClips=1",
-            "checkpoint.everyEpochs=1",
-            "checkpoint.keep=5",
-            "run.threads=1")) {
-      args.add("--set");
-      args.add(s);
-    }
-    for (String s : extra) {
-      args.add("--set");
-      args.add(s);
-    }
+    args.addAll(
+        CliRun.sets(
+            List.of(
+                "data.workers=1",
+                "data.prefetchBatches=1",
+                "clip.frames=8",
+                "clip.stride=1",
+                "clip.crop=32",
+                "epochs=" + epochs,
+                "batchSize=4",
+                "optim.lr=0.05",
+                "optim.referenceBatch=4",
+                "optim.schedule=constant",
+                "testClips=1",
+                "checkpoint.everyEpochs=1",
+                "checkpoint.keep=5",
+                "run.threads=1")));
+    args.addAll(CliRun.sets(List.of(extra)));
     return args;
   }
 
@@ -170,6 +149,21 @@ final class TinyRuns {
         .redirectOutput(logs.resolve("stdout.txt").toFile())
         .redirectError(logs.resolve("stderr.txt").toFile())
         .start();
+  }
+
+  /**
+   * Starts a run in a child JVM, sends it SIGTERM once its metrics log holds {@code steps} steps,
+   * and waits for it to exit.
+   *
+   * @return the exited child, for its exit value
+   */
+  static Process terminateAfterSteps(List<String> args, Path run, int steps, Path logs)
+      throws Exception {
+    Process child = start(args, logs);
+    awaitSteps(child, run, steps, logs);
+    child.destroy(); // SIGTERM
+    assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the child did not exit after SIGTERM");
+    return child;
   }
 
   /** Waits until a run folder's metrics log holds at least {@code steps} steps. */

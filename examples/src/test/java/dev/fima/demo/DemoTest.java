@@ -11,6 +11,7 @@ import dev.fima.api.config.DemoConfig;
 import dev.fima.cli.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,11 +53,8 @@ class DemoTest {
   @Test
   void demoRunsEveryStageAndWritesTheReport() throws Exception {
     Path out = dir.resolve("demo");
-    String[] args =
-        java.util.stream.Stream.concat(
-                java.util.stream.Stream.of("demo", "-o", out.toString(), "--seed", "3"),
-                MINIATURE.stream().flatMap(s -> java.util.stream.Stream.of("--set", s)))
-            .toArray(String[]::new);
+    List<String> args = new ArrayList<>(List.of("demo", "-o", out.toString(), "--seed", "3"));
+    args.addAll(CliRun.sets(MINIATURE));
     CliRun r = CliRun.of(args);
     String text = r.out();
     assertEquals(0, r.code(), r.err() + "\n" + text);

@@ -124,12 +124,8 @@ class BenchmarkExamplesTest {
       Object example, Path data, Path out, List<String> extra, String... args) {
     List<String> all = new ArrayList<>(List.of("--data", data.toString(), "-o", out.toString()));
     all.addAll(List.of(args));
-    for (String s : TINY_CLIPS) {
-      all.addAll(List.of("--set", s));
-    }
-    for (String s : extra) {
-      all.addAll(List.of("--set", s));
-    }
+    all.addAll(CliRun.sets(TINY_CLIPS));
+    all.addAll(CliRun.sets(extra));
     CommandLine cli = Examples.commandLine(example);
     StringWriter stdout = new StringWriter();
     StringWriter stderr = new StringWriter();
@@ -315,12 +311,8 @@ class BenchmarkExamplesTest {
                 "--backbone",
                 backbone.toString()));
     all.addAll(List.of(args));
-    for (String s : TINY_CLIPS) {
-      all.addAll(List.of("--set", s));
-    }
-    for (String s : TINY_RETRIEVE) {
-      all.addAll(List.of("--set", s));
-    }
+    all.addAll(CliRun.sets(TINY_CLIPS));
+    all.addAll(CliRun.sets(TINY_RETRIEVE));
     CliRun r = CliRun.of(all);
     assertEquals(0, r.code(), r.err());
     return r.out();

@@ -353,17 +353,8 @@ class FimaPretrainerTest {
     // Arrays alive in every manager after each step: constant once the first step has created the
     // gradients and momentum buffers. Transposes of the queues used to stay in the queues'
     // managers.
-    List<Integer> live = new ArrayList<>();
     FimaPretrainer p = pretrainer(new FakePretrainData(16));
-    p.addListener(
-        new StepListener() {
-          @Override
-          public void onStep(StepRecord r) {
-            try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
-              live.add(probe.getParentManager().getManagedArrays().size());
-            }
-          }
-        });
+    List<Integer> live = liveArraysAfterEachStep(p);
     p.pretrain(config(dir.resolve("leak"), 2, "checkpoint.everyEpochs=10"), null);
     assertEquals(8, live.size());
     for (int i = 2; i < 8; i++) {
@@ -374,34 +365,16 @@ class FimaPretrainerTest {
   @Test
   void aDiscardedStepLeavesNoArrayBehind() {
     // A NaN batch makes the loss non-finite: the step is discarded, and nothing may stay behind.
-    List<Integer> live = new ArrayList<>();
     FimaPretrainer p = pretrainer(new FakePretrainData(16).poison(0, 2));
-    p.addListener(
-        new StepListener() {
-          @Override
-          public void onStep(StepRecord r) {
-            try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
-              live.add(probe.getParentManager().getManagedArrays().size());
-            }
-          }
-        });
+    List<Integer> live = liveArraysAfterEachStep(p);
     p.pretrain(config(dir.resolve("discard"), 1, "checkpoint.everyEpochs=10"), null);
     assertEquals(List.of(live.get(1), live.get(1), live.get(1)), live.subList(1, 4), "" + live);
   }
 
   @Test
   void noArrayOutlivesItsStepWithTheReferenceEnqueueOrder() {
-    List<Integer> live = new ArrayList<>();
     FimaPretrainer p = pretrainer(new FakePretrainData(16));
-    p.addListener(
-        new StepListener() {
-          @Override
-          public void onStep(StepRecord r) {
-            try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
-              live.add(probe.getParentManager().getManagedArrays().size());
-            }
-          }
-        });
+    List<Integer> live = liveArraysAfterEachStep(p);
     p.pretrain(
         config(
             dir.resolve("leak2"),
@@ -413,5 +386,23 @@ class FimaPretrainerTest {
     for (int i = 2; i < 4; i++) {
       assertEquals(live.get(1), live.get(i), "arrays alive after each step: " + live);
     }
+  }
+
+  /**
+   * Counts the arrays alive in every manager after each step of a pretrainer's next run: constant
+   * from the second step on when nothing outlives its step.
+   */
+  private static List<Integer> liveArraysAfterEachStep(FimaPretrainer p) {
+    List<Integer> live = new ArrayList<>();
+    p.addListener(
+        new StepListener() {
+          @Override
+          public void onStep(StepRecord r) {
+            try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
+              live.add(probe.getParentManager().getManagedArrays().size());
+            }
+          }
+        });
+    return live;
   }
 }
