@@ -3,7 +3,6 @@ package dev.fima.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fima.api.ConfigException;
-import dev.fima.api.config.BackboneConfig;
 import dev.fima.api.config.Configs;
 import dev.fima.api.config.DataConfig;
 import dev.fima.api.config.DemoConfig;
@@ -23,6 +22,7 @@ import dev.fima.api.jobs.PretrainResult;
 import dev.fima.api.jobs.Pretrainer;
 import dev.fima.api.jobs.Retriever;
 import dev.fima.api.jobs.SyntheticVideoGenerator;
+import dev.fima.eval.backbone.BackboneSpec;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Runs the end-to-end demonstration described by {@link DemoConfig}: data, FIMA and MoCo
@@ -232,7 +231,7 @@ public final class Demo {
       backbones.put(row, exported.toString());
     }
 
-    String randomSpec = randomSpec(config.backbone());
+    String randomSpec = BackboneSpec.randomText(config.backbone());
     stage(out, stage++, "training the ceiling: " + randomSpec + " with the labels");
     long ceilingStart = System.nanoTime();
     FinetuneConfig ceiling =
@@ -291,25 +290,6 @@ public final class Demo {
             + ")");
     out.flush();
     return result;
-  }
-
-  /**
-   * Returns the spec of the randomly initialised backbone with the demo's configuration.
-   *
-   * @param backbone the demo's backbone
-   * @return {@code random:<name>?width=<w>[&blocks=..][&temporalStride=..]}
-   */
-  static String randomSpec(BackboneConfig backbone) {
-    StringBuilder spec = new StringBuilder("random:").append(backbone.name());
-    spec.append("?width=").append(backbone.width());
-    if (!backbone.blocks().isEmpty()) {
-      spec.append("&blocks=")
-          .append(backbone.blocks().stream().map(String::valueOf).collect(Collectors.joining(",")));
-    }
-    if (backbone.temporalStride() != 0) {
-      spec.append("&temporalStride=").append(backbone.temporalStride());
-    }
-    return spec.toString();
   }
 
   /**

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fima.api.ConfigException;
-import dev.fima.api.config.BackboneConfig;
 import dev.fima.api.config.Configs;
 import dev.fima.api.config.DemoConfig;
 import dev.fima.cli.CliRun;
@@ -136,13 +135,6 @@ class DemoTest {
         org.junit.jupiter.api.Assertions.assertThrows(
             ConfigException.class, () -> Demo.with(config, Map.of("pretrain.epochs", 0)));
     assertTrue(e.getMessage().contains("pretrain.epochs"), e.getMessage());
-  }
-
-  @Test
-  void randomSpecCarriesTheBackboneVariant() {
-    assertEquals(
-        "random:r3d-tiny?width=0.5&blocks=1,1,1,1&temporalStride=2",
-        Demo.randomSpec(new BackboneConfig("r3d-tiny", 0.5, List.of(1, 1, 1, 1), 2)));
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The parsed form of the {@code backbone} field of the evaluation configurations, the one place
@@ -93,6 +94,26 @@ public record BackboneSpec(String text, Path folder, BackboneConfig random) {
       throw e.under(field);
     }
     return new BackboneSpec(text, null, config);
+  }
+
+  /**
+   * Writes the spec of a randomly initialised registry backbone, the form {@link #parse} reads back
+   * into the same configuration (options left out at their defaults).
+   *
+   * @param backbone the variant
+   * @return {@code random:<name>?width=<w>[&blocks=..][&temporalStride=..]}
+   */
+  public static String randomText(BackboneConfig backbone) {
+    StringBuilder spec = new StringBuilder(RANDOM_PREFIX).append(backbone.name());
+    spec.append("?width=").append(backbone.width());
+    if (!backbone.blocks().isEmpty()) {
+      spec.append("&blocks=")
+          .append(backbone.blocks().stream().map(String::valueOf).collect(Collectors.joining(",")));
+    }
+    if (backbone.temporalStride() != 0) {
+      spec.append("&temporalStride=").append(backbone.temporalStride());
+    }
+    return spec.toString();
   }
 
   private static List<Integer> parseBlocks(String value) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fima.api.ConfigException;
+import dev.fima.api.config.BackboneConfig;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,15 @@ class BackboneSpecTest {
     BackboneSpec small = BackboneSpec.parse("backbone", "random:r3d-18?width=0.25&blocks=1,1,2,1");
     assertEquals(0.25, small.random().width());
     assertEquals(List.of(1, 1, 2, 1), small.random().blocks());
+  }
+
+  @Test
+  void aRandomSpecWrittenFromAConfigurationParsesBackToIt() {
+    BackboneConfig variant = new BackboneConfig("r3d-tiny", 0.5, List.of(1, 1, 1, 1), 2);
+    String text = BackboneSpec.randomText(variant);
+    assertEquals("random:r3d-tiny?width=0.5&blocks=1,1,1,1&temporalStride=2", text);
+    assertEquals(variant, BackboneSpec.parse("backbone", text).random());
+    assertEquals("random:r3d-18?width=1.0", BackboneSpec.randomText(BackboneConfig.defaults()));
   }
 
   @Test
