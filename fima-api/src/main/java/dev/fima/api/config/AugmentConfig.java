@@ -19,8 +19,8 @@ package dev.fima.api.config;
  * @param grayscaleBeforeJitter the reference order (grayscale, then jitter); false gives the
  *     MoCo-v2 order
  * @param diffMode how the first frame of a frame-difference clip is formed
- * @param augmentDiff whether frame-difference clips get colour jitter, blur and RGB normalisation
- *     like RGB clips (the reference does)
+ * @param diff which parts of the colour augmentation the frame-difference clips get, and whether
+ *     their colour parameters are drawn on their own (the reference) or taken from the RGB view
  */
 public record AugmentConfig(
     double minScale,
@@ -37,7 +37,7 @@ public record AugmentConfig(
     double blurSigmaMax,
     boolean grayscaleBeforeJitter,
     DiffMode diffMode,
-    boolean augmentDiff) {
+    DiffAugmentConfig diff) {
 
   /** Validates the ranges. */
   public AugmentConfig {
@@ -54,15 +54,32 @@ public record AugmentConfig(
     Check.positive("blurSigmaMin", blurSigmaMin);
     Check.range("blurSigmaMax", blurSigmaMax, blurSigmaMin, 100);
     Check.present("diffMode", diffMode);
+    Check.present("diff", diff);
   }
 
   /**
-   * Returns the reference pretraining augmentation, with the per-sample blur sigma fixed.
+   * Returns the reference pretraining augmentation, with the per-sample blur sigma fixed; the
+   * difference clips get the reference's independent colour augmentation ({@link
+   * DiffAugmentConfig#reference()}).
    *
    * @return the defaults
    */
   public static AugmentConfig defaults() {
     return new AugmentConfig(
-        0.2, 1.0, 0.5, 0.2, 0.8, 0.4, 0.4, 0.4, 0.1, 0.5, 0.1, 2.0, true, DiffMode.WRAP, true);
+        0.2,
+        1.0,
+        0.5,
+        0.2,
+        0.8,
+        0.4,
+        0.4,
+        0.4,
+        0.1,
+        0.5,
+        0.1,
+        2.0,
+        true,
+        DiffMode.WRAP,
+        DiffAugmentConfig.reference());
   }
 }

@@ -30,4 +30,32 @@ public record ColorParams(
   public int size() {
     return grayscale.length;
   }
+
+  /**
+   * Returns these parameters with some parts made neutral, so that applying them changes only the
+   * parts kept: the same draws, with grayscale 0, jitter factors 1 and hue 0, or sigma 0 where a
+   * part is left out.
+   *
+   * @param jitter keep the brightness, contrast, saturation and hue factors
+   * @param gray keep the grayscale draws
+   * @param blur keep the blur sigmas
+   * @return the parameters with the other parts neutral
+   */
+  public ColorParams keeping(boolean jitter, boolean gray, boolean blur) {
+    int b = size();
+    return new ColorParams(
+        gray ? grayscale.clone() : new float[b],
+        jitter ? brightness.clone() : filled(b, 1f),
+        jitter ? contrast.clone() : filled(b, 1f),
+        jitter ? saturation.clone() : filled(b, 1f),
+        jitter ? hue.clone() : new float[b],
+        order.clone(),
+        blur ? blurSigma.clone() : new float[b]);
+  }
+
+  private static float[] filled(int n, float value) {
+    float[] a = new float[n];
+    java.util.Arrays.fill(a, value);
+    return a;
+  }
 }

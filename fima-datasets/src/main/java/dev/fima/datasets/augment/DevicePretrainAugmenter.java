@@ -3,6 +3,7 @@ package dev.fima.datasets.augment;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import dev.fima.api.config.AugmentConfig;
+import dev.fima.api.config.DiffAugmentConfig;
 import dev.fima.api.data.FimaInputs;
 import dev.fima.api.data.FrameDifference;
 import dev.fima.api.data.PretrainAugmenter;
@@ -14,22 +15,29 @@ import java.util.List;
 /**
  * The pretraining augmentation of section 1.3, run on the batch's device with NDArray operations:
  * frame differences ({@link FrameDifference}) of the cropped, flipped global and local clips, then
- * independent colour augmentation (grayscale, jitter, per-sample blur, Kinetics normalisation) of
- * each of the RGB views m and n, their differences, and the local differences.
+ * colour augmentation (grayscale, jitter, per-sample blur, Kinetics normalisation) of each of the
+ * RGB views m and n, their differences, and the local differences.
  *
  * <p>Tensor {@code k} of a step (0 RGB m, 1 RGB n, 2 diff m, 3 diff n, then the local differences
  * of m and of n in time order) draws its parameters from the stream {@code (seed, k)}, so the RGB
  * views get the same augmentation whether or not the motion tensors are computed.
  *
- * <p>With {@code augmentDiff = false} the difference clips skip grayscale, jitter and blur but are
- * still normalised with the Kinetics mean and standard deviation, exactly as an augmented
- * difference clip is at its end: switching the option changes the randomness, not the scale the
- * shared key encoder sees.
+ * <p>The difference clips get the parts {@link DiffAugmentConfig} names: each of grayscale, jitter
+ * and blur is applied with the drawn parameters or left out (its parameters made neutral, so the
+ * other parts see exactly the draws they would have with it), and the Kinetics normalisation is
+ * applied or not. With {@code shareRgbDraw} a difference clip of view m (global or local) takes the
+ * parameters drawn for the RGB view m, and likewise for n, instead of its own stream.
  *
  * <p>{@code pixelMotion} is the mean over time of {@code sum_c |x_{t+1} - x_t|} of the un-augmented
  * global clip ({@code [B, S, S]}), the motion map of the reference's top-k mask (section 2).
  */
 public final class DevicePretrainAugmenter implements PretrainAugmenter {
+
+  /** Stream index of the RGB view m's colour parameters. */
+  private static final int RGB_M = 0;
+
+  /** Stream index of the RGB view n's colour parameters. */
+  private static final int RGB_N = 1;
 
   private final AugmentConfig config;
   private final ColorAugmentation color;
@@ -47,23 +55,25 @@ public final class DevicePretrainAugmenter implements PretrainAugmenter {
   @Override
   public FimaInputs augment(PretrainBatch batch, long seed, boolean motion) {
     int b = batch.size();
-    NDArray rgbM = rgb(batch.globalM(), seed, 0, b);
-    NDArray rgbN = rgb(batch.globalN(), seed, 1, b);
+    ColorParams drawM = color.draw(b, Seeds.random(seed, RGB_M));
+    ColorParams drawN = color.draw(b, Seeds.random(seed, RGB_N));
+    NDArray rgbM = rgb(batch.globalM(), drawM);
+    NDArray rgbN = rgb(batch.globalN(), drawN);
     NDArray coordM = batch.coordM().duplicate();
     NDArray coordN = batch.coordN().duplicate();
     if (!motion) {
       return new FimaInputs(rgbM, rgbN, null, null, null, null, coordM, coordN, null, null);
     }
-    NDArray diffM = diff(batch.globalM(), seed, 2, b);
-    NDArray diffN = diff(batch.globalN(), seed, 3, b);
+    NDArray diffM = diff(batch.globalM(), seed, 2, b, drawM);
+    NDArray diffN = diff(batch.globalN(), seed, 3, b, drawN);
     List<NDArray> localM = new ArrayList<>();
     List<NDArray> localN = new ArrayList<>();
     int k = 4;
     for (NDArray local : batch.localsM()) {
-      localM.add(diff(local, seed, k++, b));
+      localM.add(diff(local, seed, k++, b, drawM));
     }
     for (NDArray local : batch.localsN()) {
-      localN.add(diff(local, seed, k++, b));
+      localN.add(diff(local, seed, k++, b, drawN));
     }
     return new FimaInputs(
         rgbM,
@@ -78,33 +88,55 @@ public final class DevicePretrainAugmenter implements PretrainAugmenter {
         pixelMotion(batch.globalN()));
   }
 
-  private NDArray rgb(NDArray clips, long seed, int tensor, int b) {
-    return colourAndNormalize(clips, seed, tensor, b, true);
-  }
-
-  private NDArray diff(NDArray clips, long seed, int tensor, int b) {
+  /**
+   * Computes one frame-difference clip and gives it the configured parts of the colour
+   * augmentation.
+   *
+   * @param clips {@code [B, 3, T, S, S]} in [0, 1], cropped and flipped
+   * @param seed the step's augmentation seed
+   * @param tensor the clip's own stream index
+   * @param b batch size
+   * @param rgbDraw the parameters of the RGB view the clip was cut from
+   * @return the difference clip, augmented
+   */
+  private NDArray diff(NDArray clips, long seed, int tensor, int b, ColorParams rgbDraw) {
+    DiffAugmentConfig parts = config.diff();
     NDArray out;
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDArray d = FrameDifference.compute(clips, config.diffMode());
-      out = colourAndNormalize(d, seed, tensor, b, config.augmentDiff());
+      if (parts.colours()) {
+        ColorParams drawn =
+            parts.shareRgbDraw() ? rgbDraw : color.draw(b, Seeds.random(seed, tensor));
+        // apply() hands back an array outside every scope: close it here once it is normalised.
+        NDArray coloured =
+            color.apply(
+                d,
+                drawn.keeping(parts.jitter(), parts.grayscale(), parts.blur()),
+                config.grayscaleBeforeJitter());
+        if (parts.normalize()) {
+          try (coloured) {
+            out = ColorAugmentation.normalize(coloured);
+          }
+        } else {
+          out = coloured;
+        }
+      } else {
+        out = parts.normalize() ? ColorAugmentation.normalize(d) : d;
+      }
       NDScope.unregister(out);
     }
     return out;
   }
 
-  private NDArray colourAndNormalize(NDArray clips, long seed, int tensor, int b, boolean augment) {
+  /** Colour-augments and normalises an RGB view. */
+  private NDArray rgb(NDArray clips, ColorParams params) {
     NDArray out;
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      if (augment) {
-        ColorParams params = color.draw(b, Seeds.random(seed, tensor));
-        // apply() hands back an array outside every scope: close it here once normalised.
-        try (NDArray x = color.apply(clips, params, config.grayscaleBeforeJitter())) {
-          out = ColorAugmentation.normalize(x);
-        }
-      } else {
-        out = ColorAugmentation.normalize(clips);
+      // apply() hands back an array outside every scope: close it here once normalised.
+      try (NDArray x = color.apply(clips, params, config.grayscaleBeforeJitter())) {
+        out = ColorAugmentation.normalize(x);
       }
       NDScope.unregister(out);
     }

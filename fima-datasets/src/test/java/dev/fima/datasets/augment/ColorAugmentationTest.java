@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.fima.api.config.AugmentConfig;
+import dev.fima.api.config.DiffAugmentConfig;
 import dev.fima.api.config.DiffMode;
 import dev.fima.api.data.FimaInputs;
 import dev.fima.api.data.PretrainBatch;
@@ -23,7 +24,8 @@ class ColorAugmentationTest {
   private static final float[] STD = ColorAugmentation.KINETICS_STD;
 
   /** Augmentation with every colour probability given, strengths 0.4/0.4/0.4/0.1. */
-  private static AugmentConfig config(double gray, double jitter, double blur, boolean diff) {
+  private static AugmentConfig config(
+      double gray, double jitter, double blur, DiffAugmentConfig diff) {
     return new AugmentConfig(
         0.2, 1, 0.5, gray, jitter, 0.4, 0.4, 0.4, 0.1, blur, 0.1, 2.0, true, DiffMode.WRAP, diff);
   }
@@ -81,7 +83,9 @@ class ColorAugmentationTest {
       ColorParams p = neutral(1);
       p.grayscale()[0] = 1f;
       float[] out =
-          new ColorAugmentation(config(0, 0, 0, true), false).apply(x, p, true).toFloatArray();
+          new ColorAugmentation(config(0, 0, 0, DiffAugmentConfig.reference()), false)
+              .apply(x, p, true)
+              .toFloatArray();
       float g = 0.299f * 0.2f + 0.587f * 0.6f + 0.114f * 1.0f;
       assertArrayEquals(new float[] {g, g, g}, out, 1e-6f);
     }
@@ -94,7 +98,9 @@ class ColorAugmentationTest {
       ColorParams p = neutral(1);
       p.hue()[0] = 1f / 3;
       float[] out =
-          new ColorAugmentation(config(0, 0, 0, true), false).apply(x, p, true).toFloatArray();
+          new ColorAugmentation(config(0, 0, 0, DiffAugmentConfig.reference()), false)
+              .apply(x, p, true)
+              .toFloatArray();
       assertArrayEquals(new float[] {0.2f, 0.8f, 0.2f}, out, 1e-5f);
     }
   }
@@ -108,7 +114,9 @@ class ColorAugmentationTest {
       ColorParams p = neutral(1);
       p.hue()[0] = 0.1f;
       float[] out =
-          new ColorAugmentation(config(0, 0, 0, true), false).apply(x, p, true).toFloatArray();
+          new ColorAugmentation(config(0, 0, 0, DiffAugmentConfig.reference()), false)
+              .apply(x, p, true)
+              .toFloatArray();
       // Rodrigues in vector form: v cos t + (u x v) sin t + u (u . v)(1 - cos t), u = (1,1,1)/sqrt
       // 3.
       double t = 2 * Math.PI * 0.1;
@@ -137,13 +145,18 @@ class ColorAugmentationTest {
       ColorParams p = neutral(1);
       p.contrast()[0] = 0.5f;
       float[] out =
-          new ColorAugmentation(config(0, 0, 0, true), false).apply(x, p, true).toFloatArray();
+          new ColorAugmentation(config(0, 0, 0, DiffAugmentConfig.reference()), false)
+              .apply(x, p, true)
+              .toFloatArray();
       // 0.5 x + 0.5 mean(frame)
       assertArrayEquals(
           new float[] {0.25f, 0.35f, 0.45f, 0.55f}, java.util.Arrays.copyOf(out, 4), 1e-6f);
       p = neutral(1);
       p.brightness()[0] = 1.5f;
-      out = new ColorAugmentation(config(0, 0, 0, true), false).apply(x, p, true).toFloatArray();
+      out =
+          new ColorAugmentation(config(0, 0, 0, DiffAugmentConfig.reference()), false)
+              .apply(x, p, true)
+              .toFloatArray();
       assertArrayEquals(
           new float[] {0.3f, 0.6f, 0.6f, 0.9f}, java.util.Arrays.copyOf(out, 4), 1e-6f);
     }
@@ -161,7 +174,9 @@ class ColorAugmentationTest {
       p.blurSigma()[0] = 1.5f;
       p.blurSigma()[1] = 1.0f;
       float[] out =
-          new ColorAugmentation(config(0, 0, 1, true), true).apply(x, p, true).toFloatArray();
+          new ColorAugmentation(config(0, 0, 1, DiffAugmentConfig.reference()), true)
+              .apply(x, p, true)
+              .toFloatArray();
       for (int i = 0; i < 3 * s * s; i++) {
         assertEquals(0.4f, out[i], 1e-6f);
       }
@@ -190,7 +205,9 @@ class ColorAugmentationTest {
   void pretrainAugmenterWithoutColourGivesNormalisedFrameDifferences() {
     try (NDManager m = NDManager.newBaseManager()) {
       PretrainBatch batch = batch(m, 2, 3, 4);
-      FimaInputs in = new DevicePretrainAugmenter(config(0, 0, 0, true)).augment(batch, 9, true);
+      FimaInputs in =
+          new DevicePretrainAugmenter(config(0, 0, 0, DiffAugmentConfig.reference()))
+              .augment(batch, 9, true);
       float[] x = batch.globalM().toFloatArray();
       float[] d = denormalize(in.diffM());
       // [B=2, C=3, T=3, 4, 4]: frame t of the difference is (x_t - x_{t-1} + 1) / 2, wrapping.
@@ -224,7 +241,21 @@ class ColorAugmentationTest {
       PretrainBatch batch = batch(m, 2, 3, 4);
       AugmentConfig c =
           new AugmentConfig(
-              0.2, 1, 0.5, 0, 0, 0.4, 0.4, 0.4, 0.1, 0, 0.1, 2, true, DiffMode.ZERO_FIRST, true);
+              0.2,
+              1,
+              0.5,
+              0,
+              0,
+              0.4,
+              0.4,
+              0.4,
+              0.1,
+              0,
+              0.1,
+              2,
+              true,
+              DiffMode.ZERO_FIRST,
+              DiffAugmentConfig.reference());
       float[] d = denormalize(new DevicePretrainAugmenter(c).augment(batch, 9, true).diffN());
       for (int p = 0; p < 16; p++) {
         assertEquals(0.5f, d[p], 1e-6f);
@@ -237,7 +268,22 @@ class ColorAugmentationTest {
     try (NDManager m = NDManager.newBaseManager()) {
       // Only brightness: out / in is one factor per sample, the same for every frame and pixel.
       AugmentConfig c =
-          new AugmentConfig(0.2, 1, 0.5, 0, 1, 0.4, 0, 0, 0, 0, 0.1, 2, true, DiffMode.WRAP, true);
+          new AugmentConfig(
+              0.2,
+              1,
+              0.5,
+              0,
+              1,
+              0.4,
+              0,
+              0,
+              0,
+              0,
+              0.1,
+              2,
+              true,
+              DiffMode.WRAP,
+              DiffAugmentConfig.reference());
       NDArray x = randomClips(m, 7, 3, 4, 6).mul(0.5f); // <= 0.5 so 1.4 x never clips
       DeviceClipAugmenter aug = new DeviceClipAugmenter(c);
       float[] in = x.toFloatArray();

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.config.Averaging;
 import dev.fima.api.config.CheckpointConfig;
+import dev.fima.api.config.DiffAugmentConfig;
 import dev.fima.api.config.DiffMode;
 import dev.fima.api.config.FinetuneConfig;
 import dev.fima.api.config.OptimConfig;
@@ -43,7 +44,22 @@ class FineTuneJobTest {
 
   /** No colour augmentation: the fake's classes are colours. */
   private static final AugmentConfig AUGMENT =
-      new AugmentConfig(0.5, 1.0, 0.5, 0, 0, 0, 0, 0, 0, 0, 0.1, 2.0, true, DiffMode.WRAP, false);
+      new AugmentConfig(
+          0.5,
+          1.0,
+          0.5,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0.1,
+          2.0,
+          true,
+          DiffMode.WRAP,
+          DiffAugmentConfig.none());
 
   private FinetuneConfig config(
       String output, int epochs, double valFraction, double dropout, CheckpointConfig ckpt) {
