@@ -141,10 +141,25 @@ public final class DenseMotionContrastLoss extends Loss {
     NDArray sampleLoss = cellCost.sum(new int[] {1}).div(effectiveCells.maximum(1));
     NDArray keptCount = kept.sum();
     NDArray loss = sampleLoss.mul(kept).sum().div(keptCount.maximum(1));
+
+    // The same average of ln(candidates / positives) per effective cell: the loss when every
+    // similarity is equal.
+    NDArray positives = isPair.toType(type, false).sum(new int[] {2}).maximum(1); // [N, A]
+    double logCandidates = Math.log(allKeys.getShape().get(0));
+    NDArray cellChance =
+        positives.log().neg().add(Scalars.scalarLike(positives, logCandidates)).mul(effectiveF);
+    NDArray chance =
+        cellChance
+            .sum(new int[] {1})
+            .div(effectiveCells.maximum(1))
+            .mul(kept)
+            .sum()
+            .div(keptCount.maximum(1));
     return new Result(
         loss,
         keptCount.stopGradient().toType(DataType.FLOAT32, false),
-        effectiveCells.stopGradient().toType(DataType.FLOAT32, false).sum());
+        effectiveCells.stopGradient().toType(DataType.FLOAT32, false).sum(),
+        chance.stopGradient().toType(DataType.FLOAT32, false));
   }
 
   /**
@@ -184,6 +199,9 @@ public final class DenseMotionContrastLoss extends Loss {
    * @param loss mean over kept samples of the mean cost of their effective cells (0 when none kept)
    * @param keptSamples number of samples with at least one positive pair (float32 scalar)
    * @param effectiveCells number of effective query cells over all samples (float32 scalar)
+   * @param chance the chance value: the loss when every similarity is equal, the mean over kept
+   *     samples of the mean over their effective cells of {@code ln(candidates / positives)}, where
+   *     the candidates are the denominator keys (float32 scalar, no gradient; 0 when none kept)
    */
-  public record Result(NDArray loss, NDArray keptSamples, NDArray effectiveCells) {}
+  public record Result(NDArray loss, NDArray keptSamples, NDArray effectiveCells, NDArray chance) {}
 }

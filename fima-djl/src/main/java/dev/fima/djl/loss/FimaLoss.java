@@ -25,7 +25,10 @@ import java.util.Map;
  * DenseMotionContrastLoss} compute the terms. A term whose weight is 0 is not computed at all (the
  * "no local" and "no dense" ablations), and outputs without motion fields (the MoCo baseline) give
  * the instance term alone. Each term is reported unweighted, with the instance and local top-1
- * accuracies and the share of samples the dense term kept.
+ * accuracies and the share of samples the dense term kept; each motion term beside its chance value
+ * (its value when every similarity is equal), and the statistics that show a collapse ({@link
+ * CollapseStatistics}): the mean pairwise cosine of the class-token predictions and of the local
+ * keys within the batch, and the share of grid cells the foreground masks keep.
  *
  * <p>The queues are read while the terms are computed and written only by {@link #enqueue}, which
  * the training loop calls after backward: an in-place write before backward would invalidate the
@@ -54,6 +57,27 @@ public final class FimaLoss extends Loss {
 
   /** Name of the share of samples the dense term kept (those with at least one positive pair). */
   public static final String DENSE_KEPT = "dense_kept";
+
+  /** Suffix of a term's chance value: the term's value when every similarity is equal. */
+  public static final String CHANCE_SUFFIX = "_chance";
+
+  /** Name of the local term's chance value, {@code ln} of its candidates per prediction. */
+  public static final String LOCAL_CHANCE = LOCAL + CHANCE_SUFFIX;
+
+  /** Name of the dense term's chance value, {@code ln(candidates / positives)} per cell. */
+  public static final String DENSE_CHANCE = DENSE + CHANCE_SUFFIX;
+
+  /**
+   * Name of the mean pairwise cosine of the class-token predictions within the batch (1 when the
+   * decoder predicts one vector for every video).
+   */
+  public static final String PREDICTION_COSINE = "cls_pred_cos";
+
+  /** Name of the mean pairwise cosine of the local motion keys (the local term's targets). */
+  public static final String TARGET_COSINE = "local_key_cos";
+
+  /** Name of the share of grid cells the foreground masks keep for the dense term. */
+  public static final String FOREGROUND_SHARE = "foreground";
 
   private static final int FIXED_ARRAYS = 8;
   private static final int ARRAYS_PER_SLICE = 8;
@@ -93,9 +117,11 @@ public final class FimaLoss extends Loss {
     }
     if (motion && localActive()) {
       names.add(LOCAL);
+      names.add(LOCAL_CHANCE);
     }
     if (motion && denseActive()) {
       names.add(DENSE);
+      names.add(DENSE_CHANCE);
     }
     if (instanceActive()) {
       names.add(INSTANCE_ACCURACY);
@@ -106,7 +132,26 @@ public final class FimaLoss extends Loss {
     if (motion && denseActive()) {
       names.add(DENSE_KEPT);
     }
+    if (motion && localActive()) {
+      names.add(PREDICTION_COSINE);
+      names.add(TARGET_COSINE);
+    }
+    if (motion && denseActive()) {
+      names.add(FOREGROUND_SHARE);
+    }
     return names;
+  }
+
+  /**
+   * Returns the batch statistics among reported names: the values on another scale than the losses
+   * (cosines and shares), which plots put on a second axis.
+   *
+   * @param names names as {@link #names} returns them
+   * @return those of them that are statistics, in the same order
+   */
+  public static List<String> statistics(List<String> names) {
+    List<String> statistics = List.of(PREDICTION_COSINE, TARGET_COSINE, FOREGROUND_SHARE);
+    return names.stream().filter(statistics::contains).toList();
   }
 
   /**
@@ -151,6 +196,7 @@ public final class FimaLoss extends Loss {
               outputs.localKeysM(),
               queue);
       values.put(LOCAL, r.loss());
+      values.put(LOCAL_CHANCE, Scalars.scalarLike(r.accuracy(), r.chance()));
       localAccuracy = r.accuracy();
       total = add(total, Scalars.multiply(r.loss(), config.localWeight()));
     }
@@ -159,6 +205,7 @@ public final class FimaLoss extends Loss {
       int slices = outputs.denseTargetN().size();
       NDArray sum = null;
       NDArray kept = null;
+      NDArray chance = null;
       for (int t = 0; t < slices; t++) {
         DenseMotionContrastLoss.Result n =
             dense.compute(
@@ -182,9 +229,11 @@ public final class FimaLoss extends Loss {
                 queue);
         sum = add(sum, n.loss().add(m.loss()));
         kept = add(kept, n.keptSamples().add(m.keptSamples()));
+        chance = add(chance, n.chance().add(m.chance()));
       }
       NDArray value = Scalars.divide(sum, 2 * slices);
       values.put(DENSE, value);
+      values.put(DENSE_CHANCE, Scalars.divide(chance, 2 * slices));
       denseKept = kept.div(2f * slices * outputs.queryM().getShape().get(0));
       total = add(total, Scalars.multiply(value, config.denseWeight()));
     }
@@ -199,6 +248,19 @@ public final class FimaLoss extends Loss {
     }
     if (denseKept != null) {
       values.put(DENSE_KEPT, denseKept);
+    }
+    if (outputs.hasMotion() && localActive() && outputs.queryM().getShape().get(0) >= 2) {
+      List<NDArray> predictions = new ArrayList<>(outputs.clsPredN());
+      predictions.addAll(outputs.clsPredM());
+      List<NDArray> targets = new ArrayList<>(outputs.localKeysN());
+      targets.addAll(outputs.localKeysM());
+      values.put(PREDICTION_COSINE, CollapseStatistics.meanPairwiseCosine(predictions));
+      values.put(TARGET_COSINE, CollapseStatistics.meanPairwiseCosine(targets));
+    }
+    if (outputs.hasMotion() && denseActive()) {
+      values.put(
+          FOREGROUND_SHARE,
+          CollapseStatistics.markedShare(List.of(outputs.foregroundM(), outputs.foregroundN())));
     }
     Map<String, NDArray> ordered = new LinkedHashMap<>();
     ordered.put(TOTAL, total);

@@ -61,7 +61,8 @@ public final class LocalMotionContrastLoss extends Loss {
    * @param keysN momentum keys of n's local frame-difference clips, {@code [B, D]} per slice
    * @param keysM momentum keys of m's local clips
    * @param queue motion-queue negatives {@code [K, D]}, or {@code null} for none
-   * @return the mean loss over the {@code 2T'} terms and their mean top-1 accuracy
+   * @return the mean loss over the {@code 2T'} terms, their mean top-1 accuracy and the number of
+   *     candidates per row
    */
   public Result compute(
       List<NDArray> predictionsN,
@@ -88,15 +89,18 @@ public final class LocalMotionContrastLoss extends Loss {
     sets.addAll(keysM);
     NDArray loss = null;
     NDArray accuracy = null;
+    long candidates = 0;
     for (int s = 0; s < 2 * slices; s++) {
       NDArray prediction = s < slices ? predictionsN.get(s) : predictionsM.get(s - slices);
       NDArray logits = logits(prediction, sets, s, queue);
+      candidates = logits.getShape().get(1);
       NDArray term = ContrastMath.crossEntropyAtZero(logits);
       NDArray hit = ContrastMath.top1AtZero(logits);
       loss = loss == null ? term : loss.add(term);
       accuracy = accuracy == null ? hit : accuracy.add(hit);
     }
-    return new Result(Scalars.divide(loss, 2 * slices), Scalars.divide(accuracy, 2 * slices));
+    return new Result(
+        Scalars.divide(loss, 2 * slices), Scalars.divide(accuracy, 2 * slices), candidates);
   }
 
   /**
@@ -175,6 +179,19 @@ public final class LocalMotionContrastLoss extends Loss {
    *
    * @param loss mean of the {@code 2T'} cross-entropy terms
    * @param accuracy mean top-1 accuracy of the terms (float32 scalar, no gradient)
+   * @param candidates columns of every term's logits (the positive and its negatives), the same for
+   *     all terms
    */
-  public record Result(NDArray loss, NDArray accuracy) {}
+  public record Result(NDArray loss, NDArray accuracy, long candidates) {
+
+    /**
+     * Returns the chance value of the term, {@code ln(candidates)}: its value when every logit of a
+     * row is equal, which is where a collapsed prediction or target leaves it.
+     *
+     * @return the chance value in nats
+     */
+    public double chance() {
+      return Math.log(candidates);
+    }
+  }
 }

@@ -25,6 +25,7 @@ import dev.fima.djl.nd.EngineThreads;
 import dev.fima.djl.train.AtomicFiles;
 import dev.fima.djl.train.CheckpointStore;
 import dev.fima.djl.train.ClippingParameterServer;
+import dev.fima.djl.train.CollapseWatch;
 import dev.fima.djl.train.Divergence;
 import dev.fima.djl.train.EpochRecord;
 import dev.fima.djl.train.LearningRateSchedule;
@@ -59,7 +60,9 @@ import org.slf4j.LoggerFactory;
  * written first), {@code run-info.json} (seed and software versions, see {@link RunInfo}), {@code
  * metrics.jsonl} (one line per step and per epoch), {@code checkpoints/} (the newest {@code
  * checkpoint.keep} checkpoints, see {@link PretrainCheckpoint}) and {@code loss.png} (every loss
- * term over steps) at the end.
+ * term over steps, each motion term beside its chance value, and the collapse statistics) at the
+ * end. A warning line says when the motion decoder's class-token predictions collapse ({@link
+ * CollapseWatch}).
  *
  * <p>Every random choice derives from {@code run.seed} and the position: the model's initial
  * values, the queues' initial entries, the loader's epoch order (its own contract), each step's
@@ -190,6 +193,7 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
         metrics.truncateAfterStep(resumeCheckpoint == null ? -1 : position.step());
         List<StepListener> listeners = new ArrayList<>();
         listeners.add(metrics);
+        listeners.add(new CollapseWatch(FimaLoss.PREDICTION_COSINE, FimaLoss.LOCAL));
         if (progressBar) {
           listeners.add(new ProgressLine(config.epochs(), loss.names(motion)));
         }
@@ -230,10 +234,14 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
   }
 
   private static void plot(Path runDir, MetricsLog metrics, List<String> names) {
+    List<String> statistics = FimaLoss.statistics(names);
     List<String> terms =
-        names.stream().filter(n -> !n.endsWith("_acc") && !n.endsWith("_kept")).toList();
+        names.stream()
+            .filter(n -> !n.endsWith("_acc") && !n.endsWith("_kept") && !statistics.contains(n))
+            .toList();
     try {
-      LossPlot.fromMetrics(metrics.read(), terms, "pretraining loss", runDir.resolve(PLOT_FILE));
+      LossPlot.fromMetrics(
+          metrics.read(), terms, statistics, "pretraining loss", runDir.resolve(PLOT_FILE));
     } catch (IOException | RuntimeException e) {
       // A missing plot must not lose a finished run.
       LOG.warn("could not write the loss plot: {}", e.toString());

@@ -9,10 +9,13 @@ import java.util.Map;
 /**
  * A one-line progress bar per epoch ({@link ConsoleProgress} by default) followed by the loss
  * terms, the throughput and the share of time spent waiting for data, e.g. {@code epoch 3/200
- * [===== ] loss 4.213 instance 3.102 local 0.611 dense 0.500 | 41.2 samples/s | data 6%}. Set
- * {@code DJL_DISABLE_PROGRESS_BAR=true} to silence it.
+ * [===== ] loss 4.213 instance 3.102 local 0.611 (chance 4.727) dense 0.500 | 41.2 samples/s | data
+ * 6%}. A value named {@code <term>_chance} is shown in brackets after its term. Set {@code
+ * DJL_DISABLE_PROGRESS_BAR=true} to silence it.
  */
 public final class ProgressLine implements StepListener {
+
+  private static final String CHANCE = "_chance";
 
   private final Progress progress;
   private final int epochs;
@@ -69,16 +72,26 @@ public final class ProgressLine implements StepListener {
     StringBuilder sb = new StringBuilder();
     for (String name : shown) {
       Double v = values.get(name);
-      if (v != null) {
-        sb.append(sb.length() == 0 ? "" : " ")
-            .append(name)
-            .append(' ')
-            .append(String.format(Locale.ROOT, "%.3f", v));
+      if (v == null || isChanceOfAShownTerm(name)) {
+        continue;
+      }
+      sb.append(sb.length() == 0 ? "" : " ")
+          .append(name)
+          .append(' ')
+          .append(String.format(Locale.ROOT, "%.3f", v));
+      Double chance = values.get(name + CHANCE);
+      if (chance != null && shown.contains(name + CHANCE)) {
+        sb.append(String.format(Locale.ROOT, " (chance %.3f)", chance));
       }
     }
     sb.append(
         String.format(
             Locale.ROOT, " | %.1f samples/s | data %.0f%%", samplesPerSecond, 100 * dataWait));
     return sb.toString();
+  }
+
+  private boolean isChanceOfAShownTerm(String name) {
+    return name.endsWith(CHANCE)
+        && shown.contains(name.substring(0, name.length() - CHANCE.length()));
   }
 }

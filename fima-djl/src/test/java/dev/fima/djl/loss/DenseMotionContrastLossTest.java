@@ -89,6 +89,45 @@ class DenseMotionContrastLossTest {
       assertEquals((sample0 + sample1) / 2, r.loss().getDouble(), 1e-12); // 3.285567
       assertEquals(2f, r.keptSamples().getFloat(), 0f);
       assertEquals(6f, r.effectiveCells().getFloat(), 0f);
+      // One positive per effective cell among 4 samples x 2 slices x 4 cells = 32 candidates.
+      assertEquals(Math.log(32), r.chance().getFloat(), 1e-6);
+    }
+  }
+
+  @Test
+  void theChanceValueCountsThePositivesAndEqualSimilaritiesReachIt() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      // A positive ratio of 10 cell diagonals makes every key cell of the sample a positive:
+      // sample 0 has 4 (all key cells foreground), sample 1 has 2 (the left key column).
+      // Candidates: 2 samples x 2 slices x 4 cells = 16.
+      NDArray slice0 = keys(m, 2, 0.3, -0.2, 0.5, 0.1);
+      NDArray slice1 = keys(m, 2, 0.2, 0.4, -0.6, 0);
+      NDArray coord = coords(m, SAME, SAME);
+      DenseMotionContrastLoss loss = new DenseMotionContrastLoss(0.1, 10);
+      DenseMotionContrastLoss.Result r =
+          loss.compute(
+              unitPredictions(m, 2),
+              List.of(slice0, slice1),
+              0,
+              coord,
+              coord,
+              masks(m, ALL, ALL),
+              masks(m, ALL, LEFT_COLUMN),
+              null);
+      double chance = (Math.log(16.0 / 4) + Math.log(16.0 / 2)) / 2;
+      assertEquals(chance, r.chance().getFloat(), 1e-6);
+      DenseMotionContrastLoss.Result equal =
+          loss.compute(
+              m.zeros(new Shape(2, 2, 2, 2), slice0.getDataType()),
+              List.of(slice0, slice1),
+              0,
+              coord,
+              coord,
+              masks(m, ALL, ALL),
+              masks(m, ALL, LEFT_COLUMN),
+              null);
+      assertEquals(chance, equal.loss().getDouble(), 1e-6);
+      assertEquals(chance, equal.chance().getFloat(), 1e-6);
     }
   }
 

@@ -124,8 +124,40 @@ class FimaLossTest {
       assertEquals(denseMean, terms.values().get(FimaLoss.DENSE).getFloat(), 1e-5);
       assertEquals(instance + 0.5 * local + 2.0 * denseMean, terms.total().getFloat(), 1e-4);
       assertEquals(
-          List.of("loss", "instance", "local", "dense", "instance_acc", "local_acc", "dense_kept"),
+          List.of(
+              "loss",
+              "instance",
+              "local",
+              "local_chance",
+              "dense",
+              "dense_chance",
+              "instance_acc",
+              "local_acc",
+              "dense_kept",
+              "cls_pred_cos",
+              "local_key_cos",
+              "foreground"),
           new ArrayList<>(terms.values().keySet()));
+      // Local: 1 positive + 3B in-batch negatives + 8 queued keys; dense: B x 2 slices x 4 cells
+      // + 6 queued keys, one geometric positive per cell.
+      assertEquals(Math.log(15), terms.values().get(FimaLoss.LOCAL_CHANCE).getFloat(), 1e-6);
+      assertEquals(Math.log(22), terms.values().get(FimaLoss.DENSE_CHANCE).getFloat(), 1e-6);
+      List<NDArray> predictions = new ArrayList<>(o.clsPredN());
+      predictions.addAll(o.clsPredM());
+      assertEquals(
+          CollapseStatistics.meanPairwiseCosine(predictions).getFloat(),
+          terms.values().get(FimaLoss.PREDICTION_COSINE).getFloat(),
+          0f);
+      List<NDArray> targets = new ArrayList<>(o.localKeysN());
+      targets.addAll(o.localKeysM());
+      assertEquals(
+          CollapseStatistics.meanPairwiseCosine(targets).getFloat(),
+          terms.values().get(FimaLoss.TARGET_COSINE).getFloat(),
+          0f);
+      assertEquals(1f, terms.values().get(FimaLoss.FOREGROUND_SHARE).getFloat(), 0f);
+      assertEquals(
+          List.of("cls_pred_cos", "local_key_cos", "foreground"),
+          FimaLoss.statistics(new ArrayList<>(terms.values().keySet())));
       // Every sample has overlapping crops and full foreground: all kept.
       assertEquals(1f, terms.values().get(FimaLoss.DENSE_KEPT).getFloat(), 1e-6);
       // The DJL entry point gives the same total.
@@ -145,11 +177,26 @@ class FimaLossTest {
       FimaOutputs o = outputs(m, 3);
       LossTerms noDense = new FimaLoss(config(1, 1, 0, false), queues).compute(o);
       assertEquals(
-          List.of("loss", "instance", "local", "instance_acc", "local_acc"),
+          List.of(
+              "loss",
+              "instance",
+              "local",
+              "local_chance",
+              "instance_acc",
+              "local_acc",
+              "cls_pred_cos",
+              "local_key_cos"),
           new ArrayList<>(noDense.values().keySet()));
       LossTerms noLocal = new FimaLoss(config(1, 0, 1, false), queues).compute(o);
       assertEquals(
-          List.of("loss", "instance", "dense", "instance_acc", "dense_kept"),
+          List.of(
+              "loss",
+              "instance",
+              "dense",
+              "dense_chance",
+              "instance_acc",
+              "dense_kept",
+              "foreground"),
           new ArrayList<>(noLocal.values().keySet()));
       FimaOutputs moco = FimaLoss.unpack(new NDList(o.queryM(), o.queryN(), o.keyM(), o.keyN()));
       FimaLoss full = new FimaLoss(config(1, 1, 1, false), queues);

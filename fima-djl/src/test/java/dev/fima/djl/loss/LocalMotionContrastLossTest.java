@@ -105,6 +105,39 @@ class LocalMotionContrastLossTest {
   }
 
   @Test
+  void theChanceValueIsTheLogOfTheCandidatesAndAZeroPredictionReachesIt() {
+    // B = 3, T' = 2, K = 5 queue keys: REFERENCE 1 + 3B + K = 15, ALL_IN_BATCH 1 + (4B - 1) + K =
+    // 17, OTHER_VIDEOS 1 + 4(B - 1) + K = 14 candidates per prediction.
+    int[] expected = {15, 17, 14};
+    LocalNegatives[] all = {
+      LocalNegatives.REFERENCE, LocalNegatives.ALL_IN_BATCH, LocalNegatives.OTHER_VIDEOS
+    };
+    for (int i = 0; i < all.length; i++) {
+      try (NDManager m = NDManager.newBaseManager()) {
+        Random random = new Random(3);
+        List<NDArray> keys = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+          keys.add(InstanceContrastLossTest.random(m, random, 3, 2));
+        }
+        NDArray queue = InstanceContrastLossTest.random(m, random, 5, 2);
+        NDArray zero = m.zeros(new Shape(3, 2), keys.get(0).getDataType());
+        LocalMotionContrastLoss.Result r =
+            new LocalMotionContrastLoss(0.1, all[i])
+                .compute(
+                    List.of(zero, zero),
+                    List.of(zero, zero),
+                    keys.subList(0, 2),
+                    keys.subList(2, 4),
+                    queue);
+        assertEquals(expected[i], r.candidates(), all[i].toString());
+        assertEquals(Math.log(expected[i]), r.chance(), 1e-12);
+        // Equal logits: the cross-entropy is exactly the chance value.
+        assertEquals(r.chance(), r.loss().getDouble(), 1e-6, all[i].toString());
+      }
+    }
+  }
+
+  @Test
   void gradientsMatchFiniteDifferencesForEveryNegativeSet() {
     for (LocalNegatives negatives : LocalNegatives.values()) {
       try (NDManager m = NDManager.newBaseManager()) {

@@ -133,6 +133,15 @@ class FimaPretrainerTest {
             "data_wait")) {
       assertTrue(step.containsKey(key), key);
     }
+    // Batch 4, T' = 2, motion queue 32: 1 + 3 x 4 + 32 candidates per local prediction, logged
+    // beside the term at every step, with the collapse statistics.
+    assertEquals(Math.log(45), value(step, FimaLoss.LOCAL_CHANCE), 1e-6);
+    assertTrue(value(step, FimaLoss.DENSE_CHANCE) > 0, step.toString());
+    for (String key :
+        List.of(FimaLoss.PREDICTION_COSINE, FimaLoss.TARGET_COSINE, FimaLoss.FOREGROUND_SHARE)) {
+      double v = value(step, key);
+      assertTrue(v >= -1 && v <= 1, key + " " + v);
+    }
     assertEquals(0.1, value(step, "lr"), 1e-12); // cosine at epoch 0, batch 4 / reference 4
     assertEquals(0.1 * 0.5 * (1 + Math.cos(Math.PI / 8)), value(steps(run).get(4), "lr"), 1e-12);
   }

@@ -95,6 +95,43 @@ class MetricsLogTest {
   }
 
   @Test
+  void theProgressLineShowsAChanceValueInBracketsAfterItsTerm() {
+    ProgressLine line =
+        new ProgressLine(
+            10, List.of("loss", "local", "local_chance", "dense_chance", "cls_pred_cos"));
+    Map<String, Double> values = new LinkedHashMap<>();
+    values.put("loss", 9.5);
+    values.put("local", 4.7312);
+    values.put("local_chance", Math.log(113));
+    values.put("dense_chance", 5.0);
+    values.put("cls_pred_cos", 0.9971);
+    // dense itself is not shown, so its chance value stands alone under its own name.
+    assertEquals(
+        "loss 9.500 local 4.731 (chance 4.727) dense_chance 5.000 cls_pred_cos 0.997"
+            + " | 10.0 samples/s | data 0%",
+        line.message(values, 10, 0));
+  }
+
+  @Test
+  void plotsTermsTheirChanceValuesAndStatisticsOnASecondAxis() throws IOException {
+    MetricsLog log = new MetricsLog(dir.resolve(MetricsLog.FILE));
+    for (int s = 1; s <= 6; s++) {
+      Map<String, Object> line = new LinkedHashMap<>();
+      line.put("type", "step");
+      line.put("step", s);
+      line.put("local", 4.7 - 0.1 * s);
+      line.put("local_chance", 4.73);
+      line.put("cls_pred_cos", 0.9 - 0.05 * s);
+      log.append(line);
+    }
+    Path png = dir.resolve("motion.png");
+    LossPlot.fromMetrics(
+        log.read(), List.of("local", "local_chance"), List.of("cls_pred_cos"), "motion", png);
+    BufferedImage image = ImageIO.read(png.toFile());
+    assertEquals(900, image.getWidth());
+  }
+
+  @Test
   void plotsEveryTermAsAPng() throws IOException {
     MetricsLog log = new MetricsLog(dir.resolve(MetricsLog.FILE));
     for (int s = 1; s <= 6; s++) {
