@@ -279,6 +279,8 @@ public final class Demo {
     out.println();
     out.print(DemoReport.table(result));
     out.println();
+    out.print(DemoGoals.text(DemoReport.goals(result), "  "));
+    out.println();
     out.println("demo report: " + output.resolve(DemoReport.MARKDOWN));
     out.println(
         "  (with "

@@ -78,6 +78,21 @@ public final class DemoReport {
   }
 
   /**
+   * Judges the demo's goals on its results ({@link DemoGoals}).
+   *
+   * @param result the demo's results
+   * @return the goals with their verdicts
+   */
+  public static List<DemoGoals.Goal> goals(Demo.Result result) {
+    PretrainResult fima = result.pretraining().get(Demo.Row.FIMA);
+    return DemoGoals.assess(
+        result.row(Demo.Row.FIMA).linearTop1(),
+        result.row(Demo.Row.MOCO).linearTop1(),
+        result.row(Demo.Row.FLOOR).linearTop1(),
+        fima == null ? Map.of() : fima.lastEpochLosses());
+  }
+
+  /**
    * Writes {@value #JSON}, {@value #MARKDOWN} and {@value #LOSS_PLOT} into the result's folder.
    *
    * @param result the demo's results
@@ -127,6 +142,15 @@ public final class DemoReport {
     }
     out.put("pretraining", pretraining);
     out.put("ceilingFineTunedTest", result.ceilingTest().metrics());
+    List<Map<String, Object>> goals = new ArrayList<>();
+    for (DemoGoals.Goal g : goals(result)) {
+      Map<String, Object> goal = new LinkedHashMap<>();
+      goal.put("goal", g.goal());
+      goal.put("met", g.met());
+      goal.put("figures", g.figures());
+      goals.add(goal);
+    }
+    out.put("goals", goals);
     out.put("versions", RunInfo.versions());
     out.put("config", config);
     return out;
@@ -177,7 +201,8 @@ public final class DemoReport {
             "%nThe ceiling's own fine-tuned classifier (not a linear probe) reached %s top-1 on the"
                 + " test split.%n%n",
             percent(result.ceilingTest().metrics().getOrDefault("top1", Double.NaN)).trim()));
-    md.append("## Files\n\n");
+    md.append(DemoGoals.text(goals(result), "- ").replace(System.lineSeparator(), "\n"));
+    md.append("\n## Files\n\n");
     md.append("- `").append(JSON).append("`: every figure, the configuration and the versions\n");
     md.append("- `").append(LOSS_PLOT).append("`: the pretraining losses of FIMA and MoCo\n");
     for (Demo.RowResult r : result.rows()) {

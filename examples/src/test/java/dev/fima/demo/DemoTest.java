@@ -67,6 +67,15 @@ class DemoTest {
     assertTrue(text.contains("chance (3 classes)"), text);
     assertTrue(text.contains("33.3 %"), text);
     assertTrue(text.contains("demo report: " + out.resolve("demo.md")), text);
+    assertTrue(text.contains("Goals (each is about the mean of 3 seeds"), text);
+    for (String goal :
+        List.of(
+            "FIMA's linear top-1 at least 15 points above the random floor: ",
+            "FIMA's linear top-1 at least 10 points above MoCo: ",
+            "FIMA's local motion term at least 0.5 nats below its chance value in the last epoch: ",
+            "FIMA's dense motion term at least 0.5 nats below its chance value in the last epoch: ")) {
+      assertTrue(text.contains(goal + "met (") || text.contains(goal + "not met ("), goal + text);
+    }
 
     JsonNode report = Configs.json().readTree(out.resolve(DemoReport.JSON).toFile());
     assertEquals(3, report.get("seed").asLong());
@@ -99,10 +108,13 @@ class DemoTest {
         !report.get("pretraining").get("moco").get("lastEpochLosses").has("dense"),
         "MoCo has no dense term: " + report.get("pretraining"));
 
+    assertEquals(4, report.get("goals").size());
+    assertTrue(report.get("goals").get(2).get("met").isBoolean(), report.get("goals").toString());
     assertTrue(Files.size(out.resolve(DemoReport.LOSS_PLOT)) > 1000);
     String md = Files.readString(out.resolve(DemoReport.MARKDOWN));
     assertTrue(md.contains("| FIMA | "), md);
     assertTrue(md.contains("| chance (3 classes) | 33.3 % |"), md);
+    assertTrue(md.contains("- FIMA's linear top-1 at least 10 points above MoCo: "), md);
     assertTrue(Files.exists(out.resolve("backbones/fima/backbone.json")));
     assertTrue(Files.exists(out.resolve("ceiling/model/backbone/backbone.json")));
     assertTrue(Files.exists(out.resolve("data/ucfTrainTestlist/classInd.txt")));
