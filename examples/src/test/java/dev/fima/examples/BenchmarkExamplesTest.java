@@ -106,6 +106,7 @@ class BenchmarkExamplesTest {
                     1.0,
                     0.3,
                     0.02,
+                    0.0,
                     0.0));
     hmdb51 = BenchmarkLayouts.hmdb51(ucf101, dir.resolve("hmdb51"));
     diving48 = BenchmarkLayouts.diving48(ucf101, dir.resolve("diving48"));

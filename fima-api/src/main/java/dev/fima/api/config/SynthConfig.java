@@ -24,6 +24,10 @@ package dev.fima.api.config;
  * @param noise standard deviation of fresh per-pixel noise in every frame, as a fraction of full
  *     scale
  * @param cameraJitter standard deviation of a random whole-frame shift per frame, in pixels
+ * @param speedChange how much a video's rate of motion changes over time: the rate at frame t is
+ *     multiplied by {@code exp(speedChange * sin(2 pi t / P + phi))}, with a period P uniform in 16
+ *     to 32 frames and a phase phi drawn per video from a motion stream of its own (so appearance
+ *     stays independent of it); 0 keeps every video's rate constant, as before this option
  */
 public record SynthConfig(
     String output,
@@ -42,7 +46,8 @@ public record SynthConfig(
     double speed,
     double clutter,
     double noise,
-    double cameraJitter) {
+    double cameraJitter,
+    double speedChange) {
 
   /** Validates the ranges. */
   public SynthConfig {
@@ -64,17 +69,18 @@ public record SynthConfig(
     Check.range("clutter", clutter, 0, 1);
     Check.range("noise", noise, 0, 0.5);
     Check.range("cameraJitter", cameraJitter, 0, 16);
+    Check.range("speedChange", speedChange, 0, 3);
   }
 
   /**
    * Returns a small dataset: 8 classes x 40 videos of 48 frames at 96x72, 25% test; one large
    * moving object (30-50% of the short side), no distractors, base speed, mild clutter (0.3), a
-   * little noise (0.02), no camera jitter.
+   * little noise (0.02), no camera jitter, constant rates of motion.
    *
    * @return the defaults
    */
   public static SynthConfig defaults() {
     return new SynthConfig(
-        "data/synthetic", 8, 40, 48, 96, 72, 25, 0.25, 7, 0.3, 0.5, 1, 0, 1.0, 0.3, 0.02, 0.0);
+        "data/synthetic", 8, 40, 48, 96, 72, 25, 0.25, 7, 0.3, 0.5, 1, 0, 1.0, 0.3, 0.02, 0.0, 0.0);
   }
 }

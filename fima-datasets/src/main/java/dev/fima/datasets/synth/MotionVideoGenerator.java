@@ -41,7 +41,9 @@ import java.util.concurrent.Future;
  * {@code width} x {@code height}, {@code fps}, {@code testFraction}, {@code seed}, and the
  * difficulty settings {@code minObjectSize}, {@code maxObjectSize}, {@code objects}, {@code
  * distractors}, {@code speed} (multiplies every rate; each video adds a factor in [0.75, 1.25]),
- * {@code clutter}, {@code noise}, {@code cameraJitter}.
+ * {@code clutter}, {@code noise}, {@code cameraJitter}, and {@code speedChange}, which makes each
+ * video's rate of motion rise and fall over time (from a stream of its own, so the appearance and
+ * the rest of the motion are the same videos' as without it).
  *
  * <p><b>Files</b>, in the UCF101 layout: {@code <output>/UCF-101/<Class>/v_<Class>_gNN_c01.avi}
  * (MPEG-4 in AVI at quantiser 2, a high quality), {@code <output>/ucfTrainTestlist/classInd.txt},
@@ -184,6 +186,9 @@ public final class MotionVideoGenerator implements SyntheticVideoGenerator {
     SplittableRandom looks = Seeds.random(config.seed(), 1, classIndex, video);
     SplittableRandom moves = Seeds.random(config.seed(), 2, classIndex, video);
     SplittableRandom noise = Seeds.random(config.seed(), 3, classIndex, video);
+    double[] clock =
+        MotionPattern.changingClock(
+            frames, config.speedChange(), Seeds.random(config.seed(), 4, classIndex, video));
     int margin = (int) Math.ceil(3 * config.cameraJitter());
     Scene scene = new Scene(w, h, margin, config.clutter(), looks);
     List<Appearance> appearances = new ArrayList<>();
@@ -197,7 +202,8 @@ public final class MotionVideoGenerator implements SyntheticVideoGenerator {
                   + (config.maxObjectSize() - config.minObjectSize()) * looks.nextDouble());
       boolean moving = d >= config.distractors();
       paths.add(
-          (moving ? pattern : MotionPattern.STILL).trajectory(w, h, frames, side, speed, moves));
+          (moving ? pattern : MotionPattern.STILL)
+              .trajectory(w, h, frames, side, speed, moves, clock));
     }
     float[] rgb = new float[w * h * 3];
     byte[] bgr = new byte[w * h * 3];

@@ -49,6 +49,7 @@ class BenchmarkLayoutsTest {
                     1.0,
                     0.3,
                     0.0,
+                    0.0,
                     0.0));
   }
 

@@ -25,6 +25,11 @@ class MotionVideoGeneratorTest {
   @TempDir Path dir;
 
   private static SynthConfig config(Path out, int classes, int videos, long seed) {
+    return config(out, classes, videos, seed, 0);
+  }
+
+  private static SynthConfig config(
+      Path out, int classes, int videos, long seed, double speedChange) {
     return new SynthConfig(
         out.toString(),
         classes,
@@ -42,7 +47,8 @@ class MotionVideoGeneratorTest {
         1.0,
         0.5,
         0.02,
-        1.0);
+        1.0,
+        speedChange);
   }
 
   @Test
@@ -96,6 +102,47 @@ class MotionVideoGeneratorTest {
     try (var files = Files.walk(a)) {
       assertTrue(files.noneMatch(p -> p.toString().endsWith(".tmp")), "temporary files left");
     }
+  }
+
+  @Test
+  void aChangingRateMovesTheSameWayFasterAndSlowerByTurnsWithTheSameMeanRate() {
+    double[] clock = MotionPattern.changingClock(48, 1.0, new SplittableRandom(3));
+    assertEquals(0, clock[0], 0);
+    assertEquals(47, clock[47], 1e-9);
+    double fastest = 0;
+    double slowest = Double.MAX_VALUE;
+    for (int t = 1; t < 48; t++) {
+      double step = clock[t] - clock[t - 1];
+      assertTrue(step > 0, "time never runs backwards");
+      fastest = Math.max(fastest, step);
+      slowest = Math.min(slowest, step);
+    }
+    // exp(sin) spans e^-1 to e^1 over a period of at most 32 of the 47 steps.
+    assertTrue(fastest / slowest > 5, fastest + " / " + slowest);
+    // On the clock, MoveUp still only moves up, by the same total distance as at a steady rate.
+    MotionPattern.Pose[] up =
+        MotionPattern.MOVE_UP.trajectory(96, 72, 48, 20, 1, new SplittableRandom(4), clock);
+    MotionPattern.Pose[] steady =
+        MotionPattern.MOVE_UP.trajectory(96, 72, 48, 20, 1, new SplittableRandom(4));
+    for (int t = 1; t < 48; t++) {
+      assertTrue(up[t].y() < up[t - 1].y());
+    }
+    assertEquals(steady[47].y() - steady[0].y(), up[47].y() - up[0].y(), 1e-9);
+    assertArrayEquals(MotionPattern.steadyClock(5), MotionPattern.changingClock(5, 0, null), 0);
+  }
+
+  @Test
+  void aChangingRateLeavesTheAppearanceAndTheStillVideosAsTheyWere() throws Exception {
+    Path steady = new MotionVideoGenerator().generate(config(dir.resolve("s"), 9, 2, 9, 0));
+    Path changing = new MotionVideoGenerator().generate(config(dir.resolve("c"), 9, 2, 9, 1));
+    // Still (class 9) does not move: its videos are byte for byte the same.
+    String still = "UCF-101/Still/v_Still_g02_c01.avi";
+    assertArrayEquals(
+        Files.readAllBytes(steady.resolve(still)), Files.readAllBytes(changing.resolve(still)));
+    String up = "UCF-101/MoveUp/v_MoveUp_g02_c01.avi";
+    assertFalse(
+        java.util.Arrays.equals(
+            Files.readAllBytes(steady.resolve(up)), Files.readAllBytes(changing.resolve(up))));
   }
 
   @Test

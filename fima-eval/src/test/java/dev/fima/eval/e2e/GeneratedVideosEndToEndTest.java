@@ -79,6 +79,7 @@ class GeneratedVideosEndToEndTest {
                     1.0,
                     0.3,
                     0.02,
+                    0,
                     0));
     data = new DataConfig(DatasetKind.UCF101, root.toString(), 1, 1, 2, 0, true);
   }
