@@ -33,26 +33,58 @@
  * ./fima test         --model runs/my-finetune/model    --dataset folder --data my-videos -o runs/my-test
  * </pre>
  *
- * <p>The same jobs from Java, with one injector:
+ * <p>The same jobs from Java: a configuration is built from a job's defaults with {@link
+ * dev.fima.api.config.ConfigBuilder}, each field named by its accessor and typed by the compiler,
+ * and validated by the records when built (an error names the field as {@code --set} does):
+ *
+ * <pre>{@code
+ * LinearProbeConfig probe =
+ *     ConfigBuilder.of(LinearProbeConfig.defaults())
+ *         .set(LinearProbeConfig::backbone, "runs/pretrain/backbone")
+ *         .edit(LinearProbeConfig::data, d -> d.set(DataConfig::dataset, DatasetKind.FOLDER))
+ *         .edit(LinearProbeConfig::data, d -> d.set(DataConfig::root, "my-videos"))
+ *         .edit(LinearProbeConfig::run, r -> r.set(RunConfig::output, "runs/my-probe"))
+ *         .build();
+ * }</pre>
+ *
+ * <p>and run with one injector:
  *
  * <pre>{@code
  * Injector injector =
  *     Guice.createInjector(new DatasetsModule(), new DjlModule(), new EvalModule());
- * LinearProbeConfig probe =
- *     Configs.load(
- *         LinearProbeConfig.defaults(),
- *         null,
- *         List.of(
- *             "backbone=runs/pretrain/backbone",
- *             "data.dataset=folder",
- *             "data.root=my-videos",
- *             "run.output=runs/my-probe"));
  * EvalReport report = injector.getInstance(LinearProbe.class).probe(probe);
  * double top1 = report.metrics().get("top1");
  * }</pre>
  *
- * <p>Or take the backbone itself and use it in your own code. Loading checks the architecture and
- * every parameter name and shape, and refuses a mismatch naming the parameter:
+ * <h2>Features of your own videos, the DJL way</h2>
+ *
+ * <p>An exported backbone folder is a DJL model: {@code Criteria} loads it (checking the
+ * architecture and every parameter name and shape, and refusing a mismatch naming the parameter),
+ * and {@link dev.fima.eval.zoo.VideoFeatureTranslatorFactory} turns a video file into the feature
+ * vector the evaluation jobs compute for it: clips of the backbone's length and crop, cut and
+ * normalised as the jobs cut them, the backbone in inference mode. With {@code backbone} the folder
+ * and {@code video} a video file:
+ *
+ * <pre>{@code
+ * var factory = new VideoFeatureTranslatorFactory();
+ * var criteria = Criteria.builder().setTypes(Path.class, float[].class).optModelPath(backbone);
+ * try (var model = criteria.optTranslatorFactory(factory).build().loadModel();
+ *     var predictor = model.newPredictor()) {
+ *   float[] features = predictor.predict(video);
+ * }
+ * }</pre>
+ *
+ * <p>{@code float[]} is the pooled feature averaged over the views ({@code optArgument("clips",
+ * 10)} for 10 uniform clips, {@code "crops", 3} for three crops each); {@link
+ * dev.fima.eval.zoo.FeatureMap} instead of {@code float[]} gives the last feature maps of every
+ * view, and {@code NDArray} instead of {@code Path} takes clips you decoded yourself. The model zoo
+ * finds backbones by name ({@link dev.fima.eval.zoo.FimaModelZoo}): {@code
+ * optArtifactId("dev.fima:<folder>")} for a folder under {@code FIMA_ZOO_ROOT}, {@code
+ * "dev.fima:random-r3d-18"} for the random floor.
+ *
+ * <h2>Fine-tuning in your own code</h2>
+ *
+ * <p>{@code Backbones.load} gives the backbone itself, with its descriptor:
  *
  * <pre>{@code
  * try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
@@ -60,11 +92,7 @@
  *   VideoBackbone backbone = loaded.backbone();
  *   BackboneInput input = loaded.descriptor().input(); // frames, crop, mean and std it expects
  *
- *   // Features: clips [B, 3, T, S, S] in [0, 1], normalised with input.mean() and input.std().
- *   ParameterStore store = new ParameterStore(manager, false);
- *   NDArray pooled = backbone.forward(store, new NDList(clips), false).get(1); // [B, C]
- *
- *   // Fine-tuning: a classifier head on top, every parameter trainable.
+ *   // A classifier head on top, every parameter trainable.
  *   VideoClassifier classifier = new VideoClassifier(backbone, numClasses, 0.5f);
  *   classifier.initialize(
  *       manager, DataType.FLOAT32, new Shape(1, 3, input.frames(), input.crop(), input.crop()));
@@ -72,8 +100,7 @@
  * }
  * }</pre>
  *
- * <p>Passing {@code training = false} runs batch-norm on its running statistics and turns dropout
- * off, which is what feature extraction needs; without a gradient collector no gradient is
- * recorded.
+ * <p>Train with {@code training = true} in the forward pass; {@code training = false}, what the
+ * predictor above uses, runs batch-norm on its running statistics and turns dropout off.
  */
 package dev.fima.eval;

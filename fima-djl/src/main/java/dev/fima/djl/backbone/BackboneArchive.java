@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fima.api.ConfigException;
 import dev.fima.api.DataException;
 import dev.fima.api.config.Configs;
+import dev.fima.djl.train.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -41,10 +42,12 @@ import java.util.Set;
 
 /**
  * The exported-backbone format: a folder with {@code parameters.bin} (every parameter, running
- * batch-norm statistics included, by name) and {@code backbone.json} (a {@link
- * BackboneDescriptor}). Each file is written to a temporary name and renamed over the old one, the
- * parameters first; the descriptor records the parameters' SHA-256, so a reader never mistakes a
- * half-replaced export for a good one.
+ * batch-norm statistics included, by name), {@code backbone.json} (a {@link BackboneDescriptor})
+ * and {@code serving.properties}, which tells DJL's {@code Criteria} how to load the folder ({@link
+ * BackboneBlockFactory}). Each file is written to a temporary name and renamed over the old one,
+ * the descriptor last; it records the parameters' SHA-256, so a reader never mistakes a
+ * half-replaced export for a good one. Folders exported before {@code serving.properties} was
+ * written load as before with {@link Backbones#load} and through the FIMA-J model zoo.
  *
  * <p>Loading rebuilds the architecture from the descriptor, then checks every parameter name and
  * shape against the file before copying anything: a mismatch names the parameter and nothing is
@@ -60,6 +63,26 @@ public final class BackboneArchive {
 
   /** File name of the parameters. */
   public static final String PARAMETERS_FILE = "parameters.bin";
+
+  /** File name of the loading instructions DJL's {@code Criteria} reads from a model folder. */
+  public static final String SERVING_PROPERTIES_FILE = "serving.properties";
+
+  /**
+   * What {@code serving.properties} holds: the engine, the block factory that rebuilds and loads
+   * the backbone, and that DJL must read no parameter file of its own.
+   */
+  public static final String SERVING_PROPERTIES =
+      "# How DJL's Criteria loads this folder: the block factory rebuilds the backbone from\n"
+          + "# "
+          + DESCRIPTOR_FILE
+          + " and loads "
+          + PARAMETERS_FILE
+          + " itself, checking every parameter's name and shape.\n"
+          + "engine=PyTorch\n"
+          + "blockFactory="
+          + BackboneBlockFactory.class.getName()
+          + "\n"
+          + "option.hasParameter=false\n";
 
   private static final String MAGIC = "FIMA-PARAMS-1";
 
@@ -124,6 +147,7 @@ public final class BackboneArchive {
               sha,
               shapes,
               extra);
+      AtomicFiles.writeString(dir.resolve(SERVING_PROPERTIES_FILE), SERVING_PROPERTIES);
       writeDescriptor(descriptor, dir.resolve(DESCRIPTOR_FILE));
       return descriptor;
     } catch (IOException e) {

@@ -66,12 +66,19 @@ public final class Backbones {
    */
   public static BackboneDescriptor save(
       VideoBackbone backbone, Path dir, Map<String, Object> extraDescriptorFields) {
+    return save(backbone, kineticsInput(backbone), dir, extraDescriptorFields);
+  }
+
+  /**
+   * Returns the input of an initialised backbone that has no descriptor: the clip size it was
+   * initialised for, with the Kinetics normalisation every FIMA-J pipeline uses.
+   *
+   * @param backbone an initialised backbone
+   * @return its input description
+   */
+  public static BackboneInput kineticsInput(VideoBackbone backbone) {
     Shape in = backbone.getInputShapes()[0];
-    return save(
-        backbone,
-        BackboneInput.kinetics((int) in.get(2), (int) in.get(3)),
-        dir,
-        extraDescriptorFields);
+    return BackboneInput.kinetics((int) in.get(2), (int) in.get(3));
   }
 
   /**

@@ -134,14 +134,17 @@ class BackboneArchiveTest {
   }
 
   @Test
-  void rewritingLeavesOnlyTheTwoFiles() throws IOException {
+  void rewritingLeavesOnlyTheExportsOwnFiles() throws IOException {
     try (NDManager m = NDManager.newBaseManager()) {
       VideoBackbone net = trainedTiny(m);
       Backbones.save(net, dir, Map.of());
       Backbones.save(net, dir, Map.of("round", 2));
       try (Stream<Path> files = Files.list(dir)) {
         assertEquals(
-            List.of(BackboneArchive.DESCRIPTOR_FILE, BackboneArchive.PARAMETERS_FILE),
+            List.of(
+                BackboneArchive.DESCRIPTOR_FILE,
+                BackboneArchive.PARAMETERS_FILE,
+                BackboneArchive.SERVING_PROPERTIES_FILE),
             files.map(p -> p.getFileName().toString()).sorted().toList());
       }
       assertEquals(2, Backbones.load(dir, m).descriptor().extra().get("round"));

@@ -37,19 +37,7 @@ public final class RegistryBackboneProvider implements BackboneProvider {
       backbone = loaded.backbone();
       BackboneDescriptor d = loaded.descriptor();
       BackboneInput input = d.input();
-      if (!input.mean().equals(BackboneInput.KINETICS_MEAN)
-          || !input.std().equals(BackboneInput.KINETICS_STD)) {
-        throw new DataException(
-            spec.folder().resolve(BackboneArchive.DESCRIPTOR_FILE),
-            "the backbone expects inputs normalised with mean "
-                + input.mean()
-                + " and std "
-                + input.std()
-                + ", but the data pipeline normalises with the Kinetics statistics "
-                + BackboneInput.KINETICS_MEAN
-                + " / "
-                + BackboneInput.KINETICS_STD);
-      }
+      requirePipelineNormalisation(spec.folder(), input);
       describe(descriptor, backbone);
       descriptor.put("trainedOn", input.frames() + " frames, " + input.crop() + " px");
       descriptor.put("normalisation", "mean " + input.mean() + ", std " + input.std());
@@ -57,6 +45,31 @@ public final class RegistryBackboneProvider implements BackboneProvider {
       descriptor.putAll(d.extra());
     }
     return new OpenedBackbone(backbone, spec, descriptor);
+  }
+
+  /**
+   * Refuses an exported backbone that expects another normalisation than the data pipeline's
+   * ({@link dev.fima.api.data.ClipAugmenter#normalize}, the Kinetics statistics), so that no
+   * feature is ever computed from clips normalised differently from its training clips.
+   *
+   * @param folder the export folder, named in the error
+   * @param input what the backbone's descriptor says it expects
+   * @throws DataException naming the descriptor when the statistics differ
+   */
+  public static void requirePipelineNormalisation(Path folder, BackboneInput input) {
+    if (!input.mean().equals(BackboneInput.KINETICS_MEAN)
+        || !input.std().equals(BackboneInput.KINETICS_STD)) {
+      throw new DataException(
+          folder.resolve(BackboneArchive.DESCRIPTOR_FILE),
+          "the backbone expects inputs normalised with mean "
+              + input.mean()
+              + " and std "
+              + input.std()
+              + ", but the data pipeline normalises with the Kinetics statistics "
+              + BackboneInput.KINETICS_MEAN
+              + " / "
+              + BackboneInput.KINETICS_STD);
+    }
   }
 
   @Override

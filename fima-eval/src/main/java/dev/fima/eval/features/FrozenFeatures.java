@@ -37,7 +37,14 @@ public final class FrozenFeatures {
         loader, manager, normaliser, x -> pooled(backbone.forward(store, new NDList(x), false)));
   }
 
-  private static NDArray pooled(NDList outputs) {
+  /**
+   * Returns the pooled features {@code [B, C]} of a backbone's outputs {@code [map, pooled]}.
+   *
+   * @param outputs what a {@link VideoBackbone}'s forward returned
+   * @return the pooled features
+   * @throws IllegalStateException when the block returned fewer than two outputs
+   */
+  public static NDArray pooled(NDList outputs) {
     if (outputs.size() < 2) {
       throw new IllegalStateException(
           "a VideoBackbone returns [map, pooled], got " + outputs.size() + " outputs");

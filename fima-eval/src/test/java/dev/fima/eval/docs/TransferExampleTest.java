@@ -36,7 +36,7 @@ class TransferExampleTest {
     }
     int numClasses = 5;
 
-    // From here on, the example of package-info.java.
+    // From here on, the fine-tuning example of package-info.java, with a feature pass added.
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       LoadedBackbone loaded = Backbones.load(exported, manager);
       VideoBackbone backbone = loaded.backbone();
