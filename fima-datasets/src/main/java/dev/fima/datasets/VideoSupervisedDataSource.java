@@ -91,6 +91,7 @@ public final class VideoSupervisedDataSource implements SupervisedDataSource {
             ? Path.of(data.root()).resolve(VideoDataset.INDEX_FILE)
             : null;
     return new ClipIndexer(Runtime.getRuntime().availableProcessors())
-        .index(videos.stream().map(VideoEntry::path).toList(), cache, new ConsoleProgress());
+        .index(videos.stream().map(VideoEntry::path).toList(), cache, new ConsoleProgress())
+        .withTruncated(data.truncated());
   }
 }

@@ -41,7 +41,8 @@ public final class Readers {
         .optUsage(usage)
         .optClip(clip)
         .optShortSide(data.shortSide())
-        .optCacheIndex(data.cacheIndex());
+        .optCacheIndex(data.cacheIndex())
+        .optTruncatedVideos(data.truncated());
     return switch (data.dataset()) {
       case UCF101 -> ((Ucf101.Builder) builder).build();
       case HMDB51 -> ((Hmdb51.Builder) builder).build();
