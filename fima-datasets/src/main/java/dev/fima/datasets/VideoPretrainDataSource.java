@@ -45,6 +45,7 @@ public final class VideoPretrainDataSource implements PretrainDataSource {
             config.data().shortSide(),
             config.run().seed());
     report(loader.stats().quarantine(), index.size());
+    reportTruncatedInUse(index);
     return loader;
   }
 
@@ -106,6 +107,27 @@ public final class VideoPretrainDataSource implements PretrainDataSource {
             + " raw frames, fewer than batchSize = "
             + config.batchSize()
             + ": lower batchSize, clip.frames or clip.stride");
+  }
+
+  /**
+   * Warns about the truncated files whose decodable frames are used ({@code data.truncated=use}),
+   * each with both frame counts, so that using them is never silent.
+   */
+  static void reportTruncatedInUse(ClipIndex index) {
+    java.util.List<QuarantineEntry> truncated = index.truncated();
+    if (truncated.isEmpty()) {
+      return;
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append(truncated.size())
+        .append(" truncated videos are used with the frames that decode (data.truncated=use):");
+    truncated.stream()
+        .limit(20)
+        .forEach(q -> sb.append("\n  ").append(q.video()).append(": ").append(q.reason()));
+    if (truncated.size() > 20) {
+      sb.append("\n  ...");
+    }
+    LOG.warn("{}", sb);
   }
 
   static void report(java.util.List<QuarantineEntry> quarantine, int total) {

@@ -53,6 +53,7 @@ public final class VideoSupervisedDataSource implements SupervisedDataSource {
             data.shortSide(),
             seed);
     VideoPretrainDataSource.report(loader.stats().quarantine(), videos.size());
+    VideoPretrainDataSource.reportTruncatedInUse(index);
     return loader;
   }
 
@@ -77,6 +78,7 @@ public final class VideoSupervisedDataSource implements SupervisedDataSource {
             data.prefetchBatches(),
             data.shortSide());
     VideoPretrainDataSource.report(loader.stats().quarantine(), videos.size());
+    VideoPretrainDataSource.reportTruncatedInUse(index);
     return loader;
   }
 
