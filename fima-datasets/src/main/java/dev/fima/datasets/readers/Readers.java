@@ -13,6 +13,17 @@ public final class Readers {
   private Readers() {}
 
   /**
+   * Tells whether a file name has one of the video extensions the readers scan for ({@code avi},
+   * {@code mp4}, {@code mkv}, {@code webm}, {@code mov}, {@code mpg}, {@code mpeg}, {@code m4v}).
+   *
+   * @param file the file
+   * @return true for a video name
+   */
+  public static boolean isVideo(Path file) {
+    return Layouts.isVideo(file);
+  }
+
+  /**
    * Builds the dataset a configuration names.
    *
    * @param data kind, root, split, resize and caching

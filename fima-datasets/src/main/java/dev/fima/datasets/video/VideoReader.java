@@ -89,7 +89,7 @@ public final class VideoReader implements AutoCloseable {
     return open(path, probe(path), shortSide);
   }
 
-  private static void requireContent(Path path) throws BadVideoException {
+  static void requireContent(Path path) throws BadVideoException {
     try {
       if (Files.size(path) == 0) {
         throw new BadVideoException(path, "zero-length file", null);

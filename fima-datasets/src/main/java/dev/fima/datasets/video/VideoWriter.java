@@ -1,5 +1,6 @@
 package dev.fima.datasets.video;
 
+import dev.fima.api.config.VideoCodec;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.global.avcodec;
@@ -164,25 +165,87 @@ public final class VideoWriter implements AutoCloseable {
    */
   public VideoWriter(Path file, Format format, int width, int height, Encoding encoding)
       throws BadVideoException {
-    FfmpegSetup.ensure();
+    this(file, format.container, format.codec, width, height, checked(file, format, encoding));
+  }
+
+  private static Encoding checked(Path file, Format format, Encoding encoding)
+      throws BadVideoException {
     if (encoding.bFrames() > 0 && !format.supportsBFrames()) {
       throw new BadVideoException(file, format + " cannot write B-frames", null);
     }
+    return encoding;
+  }
+
+  /**
+   * Starts a file whose container follows a file name's extension: {@code avi}, {@code mp4}, {@code
+   * m4v}, {@code mov} and {@code mkv} with the given codec, {@code webm} as VP8 and {@code mpg} or
+   * {@code mpeg} as MPEG-2 video (the only codecs those take). H.264 and VP8 get a bitrate of 0.15
+   * bits per pixel and frame unless the encoding sets one.
+   *
+   * @param file the file to write (any name: the extension decides)
+   * @param extension the extension of the file name the video will have, without the dot
+   * @param codec the codec for containers that take several
+   * @param width frame width, even
+   * @param height frame height, even
+   * @param encoding rate, quality and key-frame interval (no B-frames)
+   * @return the writer
+   * @throws BadVideoException when the extension names no container this build can write, or FFmpeg
+   *     cannot start the file
+   */
+  public static VideoWriter forExtension(
+      Path file, String extension, VideoCodec codec, int width, int height, Encoding encoding)
+      throws BadVideoException {
+    String ext = extension.toLowerCase(java.util.Locale.ROOT);
+    String container =
+        switch (ext) {
+          case "avi" -> "avi";
+          case "mp4", "m4v" -> "mp4";
+          case "mov" -> "mov";
+          case "mkv" -> "matroska";
+          case "webm" -> "webm";
+          case "mpg", "mpeg" -> "vob";
+          default -> null;
+        };
+    if (container == null) {
+      throw new BadVideoException(file, "no container for ." + extension + " files", null);
+    }
+    int id =
+        switch (ext) {
+          case "webm" -> avcodec.AV_CODEC_ID_VP8;
+          case "mpg", "mpeg" -> avcodec.AV_CODEC_ID_MPEG2VIDEO;
+          default ->
+              switch (codec) {
+                case MPEG4 -> avcodec.AV_CODEC_ID_MPEG4;
+                case H264 -> avcodec.AV_CODEC_ID_H264;
+                case MJPEG -> avcodec.AV_CODEC_ID_MJPEG;
+              };
+        };
+    Encoding e = encoding.withBFrames(0);
+    if ((id == avcodec.AV_CODEC_ID_H264 || id == avcodec.AV_CODEC_ID_VP8) && e.bitrate() == 0) {
+      e = e.withBitrate((int) Math.min(Integer.MAX_VALUE, 0.15 * width * height * e.fps()));
+    }
+    return new VideoWriter(file, container, id, width, height, e);
+  }
+
+  private VideoWriter(
+      Path file, String container, int codec, int width, int height, Encoding encoding)
+      throws BadVideoException {
+    FfmpegSetup.ensure();
     this.file = file;
     this.width = width;
     this.height = height;
     recorder = new FFmpegFrameRecorder(file.toFile(), width, height, 0);
-    recorder.setFormat(format.container);
-    recorder.setVideoCodec(format.codec);
+    recorder.setFormat(container);
+    recorder.setVideoCodec(codec);
     recorder.setPixelFormat(
-        format.codec == avcodec.AV_CODEC_ID_MJPEG
+        codec == avcodec.AV_CODEC_ID_MJPEG
             ? avutil.AV_PIX_FMT_YUVJ420P
             : avutil.AV_PIX_FMT_YUV420P);
     recorder.setFrameRate(encoding.fps());
     recorder.setGopSize(encoding.keyFrameInterval());
     recorder.setMaxBFrames(encoding.bFrames());
     recorder.setVideoOption("threads", "1");
-    if (format.codec == avcodec.AV_CODEC_ID_H264) {
+    if (codec == avcodec.AV_CODEC_ID_H264 || codec == avcodec.AV_CODEC_ID_VP8) {
       if (encoding.bitrate() > 0) {
         recorder.setVideoBitrate(encoding.bitrate());
       }
