@@ -335,6 +335,12 @@ final class BenchDecodeCommand implements Callable<Integer> {
   }
 
   private List<Path> generate(Path folder) {
+    List<Path> all = synth(folder, Math.max(2, (videos + 1) / 2), 320, 240);
+    return all.subList(0, Math.min(videos, all.size()));
+  }
+
+  /** Writes 2 classes of generated motion videos and returns their files. */
+  private List<Path> synth(Path folder, int perClass, int width, int height) {
     SynthConfig synth =
         Configs.load(
             SynthConfig.defaults(),
@@ -342,31 +348,16 @@ final class BenchDecodeCommand implements Callable<Integer> {
             List.of(
                 "output=" + folder,
                 "classes=2",
-                "videosPerClass=" + Math.max(2, (videos + 1) / 2),
+                "videosPerClass=" + perClass,
                 "frames=" + videoFrames,
-                "width=320",
-                "height=240"));
-    Path root = new MotionVideoGenerator().generate(synth);
-    List<Path> all = collect(List.of(root));
-    return all.subList(0, Math.min(videos, all.size()));
+                "width=" + width,
+                "height=" + height));
+    return collect(List.of(new MotionVideoGenerator().generate(synth)));
   }
 
   /** Re-encodes a generated video as H.264 with a single key frame, like a camera's recording. */
   private Path generateLongGop(Path target) throws Exception {
-    Path source =
-        new MotionVideoGenerator()
-            .generate(
-                Configs.load(
-                    SynthConfig.defaults(),
-                    null,
-                    List.of(
-                        "output=" + target.resolveSibling("long-gop-source"),
-                        "classes=2",
-                        "videosPerClass=2",
-                        "frames=" + videoFrames,
-                        "width=640",
-                        "height=480")));
-    Path first = collect(List.of(source)).get(0);
+    Path first = synth(target.resolveSibling("long-gop-source"), 2, 640, 480).get(0);
     VideoInfo info = VideoReader.probe(first);
     VideoWriter.Encoding encoding =
         VideoWriter.Encoding.of(25, 2).withKeyFrameInterval(100_000).withBitrate(2_000_000);

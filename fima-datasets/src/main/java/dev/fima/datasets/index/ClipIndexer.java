@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fima.datasets.io.AtomicMove;
+import dev.fima.datasets.io.ParallelFiles;
 import dev.fima.datasets.video.BadVideoException;
 import dev.fima.datasets.video.FrameTimestamps;
 import dev.fima.datasets.video.VideoInfo;
@@ -16,10 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avformat;
 import org.slf4j.Logger;
@@ -119,57 +116,23 @@ public final class ClipIndexer {
 
   private void probeAll(
       List<Path> videos, List<Integer> todo, VideoInfo[] infos, String[] problems, Progress bar) {
-    if (todo.isEmpty()) {
-      return;
-    }
-    AtomicInteger done = new AtomicInteger();
-    AtomicInteger bad = new AtomicInteger();
-    if (bar != null) {
-      bar.reset("Indexing " + todo.size() + " videos", todo.size());
-      bar.start(0);
-    }
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.min(threads, todo.size()),
-            r -> {
-              Thread t = new Thread(r, "fima-index");
-              t.setDaemon(true);
-              return t;
-            });
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int i : todo) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  try {
-                    infos[i] = VideoReader.probe(videos.get(i));
-                  } catch (BadVideoException e) {
-                    problems[i] = e.reason();
-                    bad.incrementAndGet();
-                  }
-                  int d = done.incrementAndGet();
-                  if (bar != null) {
-                    synchronized (bar) {
-                      bar.update(d, bad.get() + " quarantined");
-                    }
-                  }
-                }));
-      }
-      for (Future<?> f : futures) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while indexing videos", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("indexing failed", e.getCause());
-    } finally {
-      pool.shutdownNow();
-      if (bar != null) {
-        bar.end();
-      }
-    }
+    ParallelFiles.run(
+        todo.size(),
+        threads,
+        "fima-index",
+        bar,
+        "Indexing " + todo.size() + " videos",
+        "quarantined",
+        k -> {
+          int i = todo.get(k);
+          try {
+            infos[i] = VideoReader.probe(videos.get(i));
+            return true;
+          } catch (BadVideoException e) {
+            problems[i] = e.reason();
+            return false;
+          }
+        });
   }
 
   /** The FFmpeg libraries whose decode the cache records (their timestamps and frame counts). */

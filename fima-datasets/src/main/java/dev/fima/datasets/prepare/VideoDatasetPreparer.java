@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fima.api.ConfigException;
 import dev.fima.api.DataException;
-import dev.fima.api.FimaException;
 import dev.fima.api.config.PrepareConfig;
 import dev.fima.api.data.QuarantineEntry;
 import dev.fima.api.jobs.DatasetPreparer;
 import dev.fima.api.jobs.PrepareResult;
 import dev.fima.datasets.io.AtomicMove;
+import dev.fima.datasets.io.ParallelFiles;
 import dev.fima.datasets.readers.Readers;
 import dev.fima.datasets.video.BadVideoException;
 import dev.fima.datasets.video.VideoTranscoder;
@@ -23,9 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -96,8 +93,7 @@ public final class VideoDatasetPreparer implements DatasetPreparer {
     }
     Map<Path, String> failed = new TreeMap<>();
     AtomicInteger converted = new AtomicInteger();
-    AtomicInteger done = new AtomicInteger();
-    int alreadyDone = convertAll(config, in, output, videos, failed, converted, done, progress);
+    int alreadyDone = convertAll(config, in, output, videos, failed, converted, progress);
     List<QuarantineEntry> failures = new ArrayList<>();
     failed.forEach((v, r) -> failures.add(new QuarantineEntry(v, r)));
     try {
@@ -115,7 +111,6 @@ public final class VideoDatasetPreparer implements DatasetPreparer {
       List<Path> videos,
       Map<Path, String> failed,
       AtomicInteger converted,
-      AtomicInteger done,
       Progress bar) {
     List<Path> todo = new ArrayList<>();
     for (Path v : videos) {
@@ -127,54 +122,25 @@ public final class VideoDatasetPreparer implements DatasetPreparer {
     if (todo.isEmpty()) {
       return alreadyDone;
     }
-    if (bar != null) {
-      bar.reset("Converting " + todo.size() + " videos", todo.size());
-      bar.start(0);
-    }
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.min(config.workers(), todo.size()),
-            r -> {
-              Thread t = new Thread(r, "fima-prepare");
-              t.setDaemon(true);
-              return t;
-            });
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (Path video : todo) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  String problem = convert(config, video, output.resolve(in.relativize(video)));
-                  if (problem == null) {
-                    converted.incrementAndGet();
-                  } else {
-                    synchronized (failed) {
-                      failed.put(video, problem);
-                    }
-                  }
-                  int d = done.incrementAndGet();
-                  if (bar != null) {
-                    synchronized (bar) {
-                      bar.update(d, failed.size() + " failed");
-                    }
-                  }
-                }));
-      }
-      for (Future<?> f : futures) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new FimaException("interrupted while converting videos", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("converting failed", e.getCause());
-    } finally {
-      pool.shutdownNow();
-      if (bar != null) {
-        bar.end();
-      }
-    }
+    ParallelFiles.run(
+        todo.size(),
+        config.workers(),
+        "fima-prepare",
+        bar,
+        "Converting " + todo.size() + " videos",
+        "failed",
+        k -> {
+          Path video = todo.get(k);
+          String problem = convert(config, video, output.resolve(in.relativize(video)));
+          if (problem == null) {
+            converted.incrementAndGet();
+            return true;
+          }
+          synchronized (failed) {
+            failed.put(video, problem);
+          }
+          return false;
+        });
     return alreadyDone;
   }
 
