@@ -120,6 +120,27 @@ class CliTest {
   }
 
   @Test
+  void prepareTakesTheDataShortcutAsItsInputAndTheShortSideOption() {
+    CliRun r =
+        CliRun.of(
+            "prepare",
+            "--print-config",
+            "--data",
+            "in/ucf",
+            "-o",
+            "out/ucf",
+            "--short-side",
+            "128");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("input: in/ucf"), r.out());
+    assertTrue(r.out().contains("output: out/ucf"), r.out());
+    assertTrue(r.out().contains("shortSide: 128"), r.out());
+    CliRun odd = CliRun.of("prepare", "--print-config", "--short-side", "127");
+    assertEquals(2, odd.code());
+    assertTrue(odd.err().startsWith("fima: shortSide: must be even"), odd.err());
+  }
+
+  @Test
   void injectorResolvesEveryBoundInterface() {
     Injector injector = JobCommand.injector();
     int resolved = 0;
@@ -132,8 +153,8 @@ class CliTest {
       }
     }
     // Pretrainer, BackboneExporter, PretrainDataSource, SyntheticVideoGenerator, LinearProbe,
-    // SupervisedDataSource, FineTuner, ClipTester, Retriever.
-    assertEquals(9, resolved);
+    // SupervisedDataSource, FineTuner, ClipTester, Retriever, DatasetPreparer.
+    assertEquals(10, resolved);
     assertFalse(injector.getAllBindings().isEmpty());
   }
 }
