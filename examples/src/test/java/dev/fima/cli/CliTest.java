@@ -141,6 +141,16 @@ class CliTest {
   }
 
   @Test
+  void truncatedFilesAreSkippedByDefaultAndUsedOnRequest() {
+    CliRun byDefault = CliRun.of("linear-probe", "--print-config");
+    assertEquals(0, byDefault.code(), byDefault.err());
+    assertTrue(byDefault.out().contains("truncated: SKIP"), byDefault.out());
+    CliRun used = CliRun.of("pretrain", "--print-config", "--set", "data.truncated=use");
+    assertEquals(0, used.code(), used.err());
+    assertTrue(used.out().contains("truncated: USE"), used.out());
+  }
+
+  @Test
   void injectorResolvesEveryBoundInterface() {
     Injector injector = JobCommand.injector();
     int resolved = 0;

@@ -76,6 +76,7 @@ final class FfmpegDecoder implements AutoCloseable {
   private PointerPointer<BytePointer> bgrPlanes;
   private IntPointer bgrStride;
   private boolean flushed;
+  private boolean closed;
   private long firstPacketTimestamp = Long.MIN_VALUE;
   private long lastTimestamp = Long.MIN_VALUE;
   private long lastStep;
@@ -425,6 +426,10 @@ final class FfmpegDecoder implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     if (scaler != null) {
       sws_freeContext(scaler);
       scaler = null;
