@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
       BenchDataCommand.class,
       BenchStepCommand.class,
       BenchSoakCommand.class,
-      BenchGradientsCommand.class
+      BenchGradientsCommand.class,
+      BenchDecodeCommand.class
     })
 final class BenchCommand implements Runnable {
 

@@ -285,7 +285,8 @@ final class BenchDataCommand implements Callable<Integer> {
         int video = usable[i % usable.length];
         SplittableRandom random = Seeds.random(5, i);
         int windows = index.windows(video, window);
-        try (VideoReader reader = VideoReader.open(index.path(video), shortSide)) {
+        try (VideoReader reader =
+            VideoReader.open(index.path(video), index.info(video), shortSide)) {
           for (int v = 0; v < 2; v++) {
             int startFrame = random.nextInt(windows);
             CropResizer[] resizers = new CropResizer[3];

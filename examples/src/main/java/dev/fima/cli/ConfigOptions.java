@@ -77,7 +77,7 @@ final class ConfigOptions {
       list.add(new Shortcut("--gpus", gpus.toString(), "run.device.count"));
     }
     if (dataRoot != null) {
-      list.add(new Shortcut("--data", dataRoot, "data.root"));
+      list.add(new Shortcut("--data", dataRoot, "data.root", "input"));
     }
     if (dataset != null) {
       list.add(new Shortcut("--dataset", dataset, "data.dataset"));

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       TestCommand.class,
       RetrieveCommand.class,
       ExportCommand.class,
+      PrepareCommand.class,
       ExampleCommand.class,
       InfoCommand.class,
       BenchCommand.class,

@@ -47,6 +47,10 @@ final class PretrainCommand extends JobCommand<PretrainConfig> {
                 "pretrained %d epochs (%d steps) in %.0f s; last checkpoint %s%n",
                 result.epochs(), result.steps(), result.seconds(), result.lastCheckpoint());
       }
+      if (!result.leftOut().isEmpty()) {
+        out().printf("%d videos were left out of this run:%n", result.leftOut().size());
+        result.leftOut().forEach(e -> out().printf("  %s: %s%n", e.video(), e.reason()));
+      }
       out().flush();
     }
   }

@@ -120,6 +120,37 @@ class CliTest {
   }
 
   @Test
+  void prepareTakesTheDataShortcutAsItsInputAndTheShortSideOption() {
+    CliRun r =
+        CliRun.of(
+            "prepare",
+            "--print-config",
+            "--data",
+            "in/ucf",
+            "-o",
+            "out/ucf",
+            "--short-side",
+            "128");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("input: in/ucf"), r.out());
+    assertTrue(r.out().contains("output: out/ucf"), r.out());
+    assertTrue(r.out().contains("shortSide: 128"), r.out());
+    CliRun odd = CliRun.of("prepare", "--print-config", "--short-side", "127");
+    assertEquals(2, odd.code());
+    assertTrue(odd.err().startsWith("fima: shortSide: must be even"), odd.err());
+  }
+
+  @Test
+  void truncatedFilesAreSkippedByDefaultAndUsedOnRequest() {
+    CliRun byDefault = CliRun.of("linear-probe", "--print-config");
+    assertEquals(0, byDefault.code(), byDefault.err());
+    assertTrue(byDefault.out().contains("truncated: SKIP"), byDefault.out());
+    CliRun used = CliRun.of("pretrain", "--print-config", "--set", "data.truncated=use");
+    assertEquals(0, used.code(), used.err());
+    assertTrue(used.out().contains("truncated: USE"), used.out());
+  }
+
+  @Test
   void injectorResolvesEveryBoundInterface() {
     Injector injector = JobCommand.injector();
     int resolved = 0;
@@ -132,8 +163,8 @@ class CliTest {
       }
     }
     // Pretrainer, BackboneExporter, PretrainDataSource, SyntheticVideoGenerator, LinearProbe,
-    // SupervisedDataSource, FineTuner, ClipTester, Retriever.
-    assertEquals(9, resolved);
+    // SupervisedDataSource, FineTuner, ClipTester, Retriever, DatasetPreparer.
+    assertEquals(10, resolved);
     assertFalse(injector.getAllBindings().isEmpty());
   }
 }

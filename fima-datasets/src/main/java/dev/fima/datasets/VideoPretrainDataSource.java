@@ -15,6 +15,7 @@ import dev.fima.datasets.loader.PretrainLoader;
 import dev.fima.datasets.readers.Readers;
 import dev.fima.datasets.readers.VideoDataset;
 import java.nio.file.Path;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,7 @@ public final class VideoPretrainDataSource implements PretrainDataSource {
             config.data().shortSide(),
             config.run().seed());
     report(loader.stats().quarantine(), index.size());
+    reportTruncatedInUse(index);
     return loader;
   }
 
@@ -108,16 +110,33 @@ public final class VideoPretrainDataSource implements PretrainDataSource {
             + ": lower batchSize, clip.frames or clip.stride");
   }
 
-  static void report(java.util.List<QuarantineEntry> quarantine, int total) {
-    if (quarantine.isEmpty()) {
-      return;
+  /**
+   * Warns about the truncated files whose decodable frames are used ({@code data.truncated=use}),
+   * each with both frame counts, so that using them is never silent.
+   */
+  static void reportTruncatedInUse(ClipIndex index) {
+    List<QuarantineEntry> truncated = index.truncated();
+    if (!truncated.isEmpty()) {
+      warn(
+          truncated.size()
+              + " truncated videos are used with the frames that decode (data.truncated=use):",
+          truncated);
     }
-    StringBuilder sb = new StringBuilder();
-    sb.append(quarantine.size()).append(" of ").append(total).append(" videos quarantined:");
-    quarantine.stream()
+  }
+
+  static void report(List<QuarantineEntry> quarantine, int total) {
+    if (!quarantine.isEmpty()) {
+      warn(quarantine.size() + " of " + total + " videos quarantined:", quarantine);
+    }
+  }
+
+  /** One warning: a heading, then up to 20 videos with their reasons. */
+  private static void warn(String heading, List<QuarantineEntry> videos) {
+    StringBuilder sb = new StringBuilder(heading);
+    videos.stream()
         .limit(20)
         .forEach(q -> sb.append("\n  ").append(q.video()).append(": ").append(q.reason()));
-    if (quarantine.size() > 20) {
+    if (videos.size() > 20) {
       sb.append("\n  ...");
     }
     LOG.warn("{}", sb);

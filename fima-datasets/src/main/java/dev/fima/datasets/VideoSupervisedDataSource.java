@@ -53,6 +53,7 @@ public final class VideoSupervisedDataSource implements SupervisedDataSource {
             data.shortSide(),
             seed);
     VideoPretrainDataSource.report(loader.stats().quarantine(), videos.size());
+    VideoPretrainDataSource.reportTruncatedInUse(index);
     return loader;
   }
 
@@ -77,6 +78,7 @@ public final class VideoSupervisedDataSource implements SupervisedDataSource {
             data.prefetchBatches(),
             data.shortSide());
     VideoPretrainDataSource.report(loader.stats().quarantine(), videos.size());
+    VideoPretrainDataSource.reportTruncatedInUse(index);
     return loader;
   }
 
@@ -91,6 +93,7 @@ public final class VideoSupervisedDataSource implements SupervisedDataSource {
             ? Path.of(data.root()).resolve(VideoDataset.INDEX_FILE)
             : null;
     return new ClipIndexer(Runtime.getRuntime().availableProcessors())
-        .index(videos.stream().map(VideoEntry::path).toList(), cache, new ConsoleProgress());
+        .index(videos.stream().map(VideoEntry::path).toList(), cache, new ConsoleProgress())
+        .withTruncated(data.truncated());
   }
 }

@@ -16,20 +16,57 @@ public final class TestVideos {
    */
   public static Path indexVideo(Path file, VideoWriter.Format format, int frames, int w, int h)
       throws Exception {
-    Files.createDirectories(file.getParent());
+    return indexVideo(file, format, VideoWriter.Encoding.of(25, 2), frames, w, h, null);
+  }
+
+  /**
+   * Writes an index video (see {@link #indexVideo(Path, VideoWriter.Format, int, int, int)}) with a
+   * given encoding and, optionally, explicit timestamps.
+   *
+   * @param timestamps frame {@code t}'s time in units of {@code 1 / encoding.fps()}, increasing, or
+   *     {@code null} for consecutive frames
+   */
+  public static Path indexVideo(
+      Path file,
+      VideoWriter.Format format,
+      VideoWriter.Encoding encoding,
+      int frames,
+      int w,
+      int h,
+      long[] timestamps)
+      throws Exception {
+    Files.createDirectories(file.toAbsolutePath().getParent());
     byte[] bgr = new byte[w * h * 3];
-    try (VideoWriter writer = new VideoWriter(file, format, w, h, 25, 2)) {
+    try (VideoWriter writer = new VideoWriter(file, format, w, h, encoding)) {
       for (int t = 0; t < frames; t++) {
         for (int p = 0; p < w * h; p++) {
           bgr[3 * p] = (byte) (16 + 14 * (t % 16));
           bgr[3 * p + 1] = (byte) (16 + 14 * (t % 16));
           bgr[3 * p + 2] = (byte) (16 + 14 * (t / 16));
         }
-        writer.write(bgr);
+        if (timestamps == null) {
+          writer.write(bgr);
+        } else {
+          writer.write(bgr, timestamps[t]);
+        }
       }
       writer.finish();
     }
     return file;
+  }
+
+  /**
+   * Copies the first part of a file, as an interrupted download leaves it.
+   *
+   * @param source the whole file
+   * @param target the cut copy
+   * @param fraction the share of the bytes kept
+   * @return the copy
+   */
+  public static Path truncated(Path source, Path target, double fraction) throws Exception {
+    byte[] bytes = Files.readAllBytes(source);
+    Files.createDirectories(target.toAbsolutePath().getParent());
+    return Files.write(target, java.util.Arrays.copyOf(bytes, (int) (bytes.length * fraction)));
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.fima.api.jobs;
 
+import dev.fima.api.data.QuarantineEntry;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +14,8 @@ import java.util.Map;
  * @param steps optimiser steps completed
  * @param lastEpochLosses mean of each loss term over the last epoch, by term name
  * @param seconds wall-clock training time
+ * @param leftOut the videos the run left out (before the first step or while it ran), with their
+ *     reasons
  */
 public record PretrainResult(
     Path outputDir,
@@ -19,4 +23,31 @@ public record PretrainResult(
     int epochs,
     long steps,
     Map<String, Double> lastEpochLosses,
-    double seconds) {}
+    double seconds,
+    List<QuarantineEntry> leftOut) {
+
+  /** Copies the list. */
+  public PretrainResult {
+    leftOut = List.copyOf(leftOut);
+  }
+
+  /**
+   * Creates a result of a run that left no video out.
+   *
+   * @param outputDir run folder
+   * @param lastCheckpoint the newest checkpoint written
+   * @param epochs epochs completed
+   * @param steps optimiser steps completed
+   * @param lastEpochLosses mean of each loss term over the last epoch
+   * @param seconds wall-clock training time
+   */
+  public PretrainResult(
+      Path outputDir,
+      Path lastCheckpoint,
+      int epochs,
+      long steps,
+      Map<String, Double> lastEpochLosses,
+      double seconds) {
+    this(outputDir, lastCheckpoint, epochs, steps, lastEpochLosses, seconds, List.of());
+  }
+}

@@ -181,7 +181,8 @@ class ConfigsTest {
             FinetuneConfig.defaults(),
             TestConfig.defaults(),
             RetrieveConfig.defaults(),
-            SynthConfig.defaults())) {
+            SynthConfig.defaults(),
+            PrepareConfig.defaults())) {
       assertEquals(defaults, Configs.load(defaults, null, List.of()));
     }
   }

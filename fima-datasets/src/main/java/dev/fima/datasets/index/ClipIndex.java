@@ -1,5 +1,6 @@
 package dev.fima.datasets.index;
 
+import dev.fima.api.config.TruncatedVideos;
 import dev.fima.api.data.QuarantineEntry;
 import dev.fima.datasets.video.VideoInfo;
 import java.nio.file.Path;
@@ -8,9 +9,10 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Frame count, rate and size of every video of a dataset split, and the videos that cannot be used
- * with the reason. Built once per run by {@link ClipIndexer} (and cached beside the data), it tells
- * how many windows of {@code frames x stride} raw frames each video has.
+ * Frame timestamps, count, rate and size of every video of a dataset split, and the videos that
+ * cannot be used with the reason. Built once per run by {@link ClipIndexer} (and cached beside the
+ * data), it tells how many windows of {@code frames x stride} raw frames each video has; windows
+ * are runs of consecutive entries of a video's timestamp list.
  */
 public final class ClipIndex {
 
@@ -87,6 +89,44 @@ public final class ClipIndex {
       }
     }
     return Collections.unmodifiableList(list);
+  }
+
+  /**
+   * Returns the usable videos that were cut short (their header promises more frames than decode),
+   * each with both frame counts.
+   *
+   * @return the truncated videos, in index order
+   */
+  public List<QuarantineEntry> truncated() {
+    List<QuarantineEntry> list = new ArrayList<>();
+    for (int i = 0; i < infos.length; i++) {
+      if (infos[i] != null && infos[i].truncated()) {
+        list.add(new QuarantineEntry(videos.get(i), infos[i].truncation()));
+      }
+    }
+    return Collections.unmodifiableList(list);
+  }
+
+  /**
+   * Applies the policy for truncated files.
+   *
+   * @param policy {@code skip} quarantines them with both frame counts as the reason, {@code use}
+   *     keeps their decodable frames
+   * @return this index for {@code use}, else a copy without them
+   */
+  public ClipIndex withTruncated(TruncatedVideos policy) {
+    if (policy == TruncatedVideos.USE) {
+      return this;
+    }
+    VideoInfo[] kept = infos.clone();
+    String[] reasons = problems.clone();
+    for (int i = 0; i < kept.length; i++) {
+      if (kept[i] != null && kept[i].truncated()) {
+        reasons[i] = kept[i].truncation();
+        kept[i] = null;
+      }
+    }
+    return new ClipIndex(videos, kept, reasons);
   }
 
   /**

@@ -3,9 +3,12 @@ package dev.fima.datasets.index;
 import ai.djl.util.Progress;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fima.datasets.io.AtomicMove;
+import dev.fima.datasets.io.ParallelFiles;
 import dev.fima.datasets.video.BadVideoException;
+import dev.fima.datasets.video.FrameTimestamps;
 import dev.fima.datasets.video.VideoInfo;
 import dev.fima.datasets.video.VideoReader;
 import java.io.IOException;
@@ -14,26 +17,32 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avformat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds a {@link ClipIndex} by probing videos in parallel ({@link VideoReader#probe}), with a
+ * Builds a {@link ClipIndex} by probing videos in parallel ({@link VideoReader#probe}: a full
+ * decode of each, as torchvision's {@code VideoClips} reads every video's timestamps), with a
  * progress line that counts the quarantined videos, and caches the result in a JSON metadata file
  * beside the data so that a second start only checks file sizes and modification times. A cached
  * entry is reused only while its video keeps the same size and modification time; the cache is
  * rewritten atomically (temporary file, then rename) whenever an entry changed. A folder that
  * cannot be written to simply gets no cache.
+ *
+ * <p>The cache names its format version and the FFmpeg build that probed it; a cache of another
+ * version or build (an older FIMA-J counted frames differently) is ignored whole and rebuilt, never
+ * read in part. Each video's timestamps are stored as their first value and runs of equal steps,
+ * {@code "pts": [start, [count, step], ...]}.
  */
 public final class ClipIndexer {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClipIndexer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int FORMAT = 1;
+
+  /** Version 2: timestamps per video, header frame count, truncation (version 1 had neither). */
+  static final int FORMAT = 2;
 
   private final int threads;
   private int probed;
@@ -86,12 +95,10 @@ public final class ClipIndexer {
         if (cached.hasNonNull("problem")) {
           problems[i] = cached.get("problem").asText();
         } else {
-          infos[i] =
-              new VideoInfo(
-                  cached.path("frames").asInt(),
-                  cached.path("fps").asDouble(),
-                  cached.path("width").asInt(),
-                  cached.path("height").asInt());
+          infos[i] = fromJson(cached);
+          if (infos[i] == null) {
+            todo.add(i);
+          }
         }
       } else if (stamps[i] == null) {
         problems[i] = "missing or unreadable file";
@@ -109,57 +116,84 @@ public final class ClipIndexer {
 
   private void probeAll(
       List<Path> videos, List<Integer> todo, VideoInfo[] infos, String[] problems, Progress bar) {
-    if (todo.isEmpty()) {
-      return;
+    ParallelFiles.run(
+        todo.size(),
+        threads,
+        "fima-index",
+        bar,
+        "Indexing " + todo.size() + " videos",
+        "quarantined",
+        k -> {
+          int i = todo.get(k);
+          try {
+            infos[i] = VideoReader.probe(videos.get(i));
+            return true;
+          } catch (BadVideoException e) {
+            problems[i] = e.reason();
+            return false;
+          }
+        });
+  }
+
+  /** The FFmpeg libraries whose decode the cache records (their timestamps and frame counts). */
+  private static String decoderBuild() {
+    return "avformat " + avformat.avformat_version() + ", avcodec " + avcodec.avcodec_version();
+  }
+
+  private static void toJson(VideoInfo info, ObjectNode v) {
+    v.put("frames", info.frames());
+    v.put("headerFrames", info.headerFrames());
+    v.put("truncated", info.truncated());
+    v.put("fps", info.fps());
+    v.put("width", info.width());
+    v.put("height", info.height());
+    FrameTimestamps t = info.timestamps();
+    if (t.byCount()) {
+      v.put("byCount", true);
+    } else {
+      ArrayNode pts = v.putArray("pts");
+      pts.add(t.start());
+      int[] lengths = t.runLengths();
+      long[] steps = t.runSteps();
+      for (int r = 0; r < lengths.length; r++) {
+        pts.addArray().add(lengths[r]).add(steps[r]);
+      }
     }
-    AtomicInteger done = new AtomicInteger();
-    AtomicInteger bad = new AtomicInteger();
-    if (bar != null) {
-      bar.reset("Indexing " + todo.size() + " videos", todo.size());
-      bar.start(0);
-    }
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.min(threads, todo.size()),
-            r -> {
-              Thread t = new Thread(r, "fima-index");
-              t.setDaemon(true);
-              return t;
-            });
+  }
+
+  /** Reads an entry back, or returns {@code null} for an entry that does not parse. */
+  private static VideoInfo fromJson(JsonNode v) {
     try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int i : todo) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  try {
-                    infos[i] = VideoReader.probe(videos.get(i));
-                  } catch (BadVideoException e) {
-                    problems[i] = e.reason();
-                    bad.incrementAndGet();
-                  }
-                  int d = done.incrementAndGet();
-                  if (bar != null) {
-                    synchronized (bar) {
-                      bar.update(d, bad.get() + " quarantined");
-                    }
-                  }
-                }));
-      }
-      for (Future<?> f : futures) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while indexing videos", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("indexing failed", e.getCause());
-    } finally {
-      pool.shutdownNow();
-      if (bar != null) {
-        bar.end();
-      }
+      return parse(v);
+    } catch (RuntimeException e) {
+      return null;
     }
+  }
+
+  private static VideoInfo parse(JsonNode v) {
+    int frames = v.path("frames").asInt();
+    FrameTimestamps timestamps;
+    if (v.path("byCount").asBoolean(false)) {
+      timestamps = FrameTimestamps.counted(frames);
+    } else {
+      JsonNode pts = v.path("pts");
+      int runs = pts.size() - 1;
+      int[] lengths = new int[Math.max(0, runs)];
+      long[] steps = new long[Math.max(0, runs)];
+      for (int r = 0; r < runs; r++) {
+        lengths[r] = pts.get(r + 1).get(0).asInt();
+        steps[r] = pts.get(r + 1).get(1).asLong();
+      }
+      timestamps = FrameTimestamps.restore(pts.get(0).asLong(), lengths, steps, false);
+    }
+    return new VideoInfo(
+        frames,
+        v.path("fps").asDouble(),
+        v.path("width").asInt(),
+        v.path("height").asInt(),
+        v.path("headerFrames").asInt(),
+        v.path("truncated").asBoolean(),
+        timestamps);
   }
 
   private static String key(Path base, Path video) {
@@ -184,9 +218,12 @@ public final class ClipIndexer {
     }
     try {
       JsonNode node = JSON.readTree(file.toFile());
-      if (node instanceof ObjectNode o && o.path("format").asInt() == FORMAT) {
+      if (node instanceof ObjectNode o
+          && o.path("format").asInt() == FORMAT
+          && o.path("ffmpeg").asText().equals(decoderBuild())) {
         return o;
       }
+      LOG.info("rebuilding the clip index {}: written by another version", file);
     } catch (IOException e) {
       LOG.warn("ignoring unreadable clip index cache {}: {}", file, e.getMessage());
     }
@@ -206,6 +243,7 @@ public final class ClipIndexer {
       String[] problems) {
     ObjectNode root = JSON.createObjectNode();
     root.put("format", FORMAT);
+    root.put("ffmpeg", decoderBuild());
     ObjectNode videos = root.putObject("videos");
     if (previous != null && previous.path("videos") instanceof ObjectNode old) {
       videos.setAll(old);
@@ -218,10 +256,7 @@ public final class ClipIndexer {
       v.put("size", stamps[i][0]);
       v.put("modified", stamps[i][1]);
       if (infos[i] != null) {
-        v.put("frames", infos[i].frames());
-        v.put("fps", infos[i].fps());
-        v.put("width", infos[i].width());
-        v.put("height", infos[i].height());
+        toJson(infos[i], v);
       } else {
         v.put("problem", problems[i]);
       }

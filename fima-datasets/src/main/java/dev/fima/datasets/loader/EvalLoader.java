@@ -162,7 +162,7 @@ public final class EvalLoader extends PrefetchingLoader<LabeledBatch>
     int clipSize = 3 * clip.frames() * clip.crop() * clip.crop();
     int needed = (clip.frames() - 1) * clip.stride() + 1;
     boolean clamped = false;
-    try (VideoReader reader = VideoReader.open(path, shortSide)) {
+    try (VideoReader reader = VideoReader.open(path, index.info(video), shortSide)) {
       List<CropBox> boxes = FixedCrops.of(reader.height(), reader.width(), crops);
       for (int k = 0; k < clips; k++) {
         List<ClipTarget> targets = new ArrayList<>();

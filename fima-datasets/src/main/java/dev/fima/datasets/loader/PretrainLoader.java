@@ -162,7 +162,7 @@ public final class PretrainLoader extends PrefetchingLoader<PretrainBatch>
     SplittableRandom random = Seeds.random(seed, epoch, position, batch);
     int windows = index.windows(video, clip.windowFrames());
     int[] mn = TwoWindowClipSampler.sample(windows, random);
-    try (VideoReader reader = VideoReader.open(path, shortSide)) {
+    try (VideoReader reader = VideoReader.open(path, index.info(video), shortSide)) {
       int h = reader.height();
       int w = reader.width();
       CropBox[][] boxes = new CropBox[2][1 + clip.localClips()];

@@ -6,27 +6,36 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The videos a loader has left out, with their reasons, shared by its worker threads. A video is
- * listed once, however often it fails.
+ * listed once, however often it fails. A video that fails while the loader runs is reported on the
+ * console the moment it is left out, one warning line naming the file and the reason; the ones the
+ * clip index left out before the first batch are reported as one list when the loader opens.
  */
 public final class QuarantineLog {
+
+  private static final Logger LOG = LoggerFactory.getLogger(QuarantineLog.class);
 
   private final Map<Path, String> entries = new LinkedHashMap<>();
 
   /**
-   * Records a video as unusable; a second report of the same video is ignored.
+   * Records a video as unusable mid-run and reports it; a second report of the same video is
+   * ignored.
    *
    * @param video the file
    * @param reason why
    */
   public synchronized void add(Path video, String reason) {
-    entries.putIfAbsent(video, reason);
+    if (entries.putIfAbsent(video, reason) == null) {
+      LOG.warn("left out {}: {}", video, reason);
+    }
   }
 
   /**
-   * Records every entry of a list.
+   * Records every entry of a list, without a report of its own (the caller lists them).
    *
    * @param list videos and reasons
    */

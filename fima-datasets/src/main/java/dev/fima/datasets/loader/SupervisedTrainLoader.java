@@ -172,7 +172,7 @@ public final class SupervisedTrainLoader extends PrefetchingLoader<LabeledBatch>
     SplittableRandom random = Seeds.random(seed, epoch, position, batch);
     int frames = index.info(video).frames();
     int start = RandomClipSampler.sample(index.windows(video, clip.windowFrames()), random);
-    try (VideoReader reader = VideoReader.open(path, shortSide)) {
+    try (VideoReader reader = VideoReader.open(path, index.info(video), shortSide)) {
       CropBox box = crop.sample(reader.height(), reader.width(), random);
       ClipTarget target =
           new ClipTarget(

@@ -13,6 +13,17 @@ public final class Readers {
   private Readers() {}
 
   /**
+   * Tells whether a file name has one of the video extensions the readers scan for ({@code avi},
+   * {@code mp4}, {@code mkv}, {@code webm}, {@code mov}, {@code mpg}, {@code mpeg}, {@code m4v}).
+   *
+   * @param file the file
+   * @return true for a video name
+   */
+  public static boolean isVideo(Path file) {
+    return Layouts.isVideo(file);
+  }
+
+  /**
    * Builds the dataset a configuration names.
    *
    * @param data kind, root, split, resize and caching
@@ -41,7 +52,8 @@ public final class Readers {
         .optUsage(usage)
         .optClip(clip)
         .optShortSide(data.shortSide())
-        .optCacheIndex(data.cacheIndex());
+        .optCacheIndex(data.cacheIndex())
+        .optTruncatedVideos(data.truncated());
     return switch (data.dataset()) {
       case UCF101 -> ((Ucf101.Builder) builder).build();
       case HMDB51 -> ((Hmdb51.Builder) builder).build();

@@ -8,6 +8,7 @@ import ai.djl.training.dataset.Record;
 import ai.djl.util.Progress;
 import dev.fima.api.DataException;
 import dev.fima.api.config.ClipConfig;
+import dev.fima.api.config.TruncatedVideos;
 import dev.fima.api.data.Split;
 import dev.fima.api.data.VideoEntry;
 import dev.fima.datasets.augment.CropResizer;
@@ -17,6 +18,7 @@ import dev.fima.datasets.index.ClipIndexer;
 import dev.fima.datasets.loader.ClipDecoder;
 import dev.fima.datasets.loader.ClipTarget;
 import dev.fima.datasets.video.BadVideoException;
+import dev.fima.datasets.video.VideoInfo;
 import dev.fima.datasets.video.VideoReader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,6 +53,7 @@ public abstract class VideoDataset extends RandomAccessDataset {
   private final int shortSide;
   private final boolean cacheIndex;
   private final int indexThreads;
+  private final TruncatedVideos truncated;
   private DatasetListing listing;
   private ClipIndex index;
 
@@ -68,6 +71,7 @@ public abstract class VideoDataset extends RandomAccessDataset {
     this.shortSide = builder.shortSide;
     this.cacheIndex = builder.cacheIndex;
     this.indexThreads = builder.indexThreads;
+    this.truncated = builder.truncated;
   }
 
   /**
@@ -109,7 +113,8 @@ public abstract class VideoDataset extends RandomAccessDataset {
   }
 
   /**
-   * Returns the clip index of {@link #videos()}, built by {@link #prepare(Progress)}.
+   * Returns the clip index of {@link #videos()}, built by {@link #prepare(Progress)}, with the
+   * truncated files left out or kept as {@link Builder#optTruncatedVideos} says.
    *
    * @return the index
    * @throws IllegalStateException before {@code prepare}
@@ -127,7 +132,8 @@ public abstract class VideoDataset extends RandomAccessDataset {
       return;
     }
     List<Path> paths = videos().stream().map(VideoEntry::path).toList();
-    index = new ClipIndexer(indexThreads).index(paths, cacheFile(), progress);
+    index =
+        new ClipIndexer(indexThreads).index(paths, cacheFile(), progress).withTruncated(truncated);
   }
 
   /**
@@ -143,10 +149,14 @@ public abstract class VideoDataset extends RandomAccessDataset {
   public Record get(NDManager manager, long i) throws IOException {
     int video = Math.toIntExact(i);
     VideoEntry entry = videos().get(video);
+    VideoInfo info = index().info(video);
+    if (info == null) {
+      throw new IOException(entry.path() + ": " + index().problem(video));
+    }
     int windows = index().windows(video, clip.windowFrames());
     int s = clip.crop();
     float[] buffer = new float[3 * clip.frames() * s * s];
-    try (VideoReader reader = VideoReader.open(entry.path(), shortSide)) {
+    try (VideoReader reader = VideoReader.open(entry.path(), info, shortSide)) {
       CropResizer centre =
           new CropResizer(FixedCrops.of(reader.height(), reader.width(), 1).get(0), s);
       ClipDecoder.decodeWindow(
@@ -181,6 +191,7 @@ public abstract class VideoDataset extends RandomAccessDataset {
     int shortSide;
     boolean cacheIndex = true;
     int indexThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    TruncatedVideos truncated = TruncatedVideos.SKIP;
 
     /** Starts with sequential sampling of one record per batch. */
     protected Builder() {
@@ -261,6 +272,18 @@ public abstract class VideoDataset extends RandomAccessDataset {
      */
     public T optIndexThreads(int threads) {
       this.indexThreads = threads;
+      return self();
+    }
+
+    /**
+     * Sets whether the decodable frames of files that were cut short are used (default: they are
+     * left out, quarantined with both frame counts).
+     *
+     * @param policy skip or use
+     * @return this builder
+     */
+    public T optTruncatedVideos(TruncatedVideos policy) {
+      this.truncated = policy;
       return self();
     }
 

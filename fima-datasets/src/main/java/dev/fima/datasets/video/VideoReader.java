@@ -1,131 +1,153 @@
 package dev.fima.datasets.video;
 
-import java.nio.ByteBuffer;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.bytedeco.ffmpeg.avcodec.AVPacket;
-import org.bytedeco.ffmpeg.avformat.AVStream;
-import org.bytedeco.ffmpeg.avutil.AVRational;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Frame;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 /**
- * Random access to windows of consecutive frames of one video file, decoded by FFmpeg (JavaCV) into
- * packed BGR bytes.
+ * Random access to windows of consecutive frames of one video file, decoded by FFmpeg into packed
+ * BGR bytes, frame-exact: frame {@code i} is the {@code i}-th frame of a full sequential decode.
  *
- * <p>A window is reached by seeking to the nearest key frame before it and decoding forward, not by
- * decoding from the start; consecutive windows of one open reader are decoded forward without a
- * seek when the gap is small. Every decoded frame is placed by its presentation timestamp, so a
- * seek that lands late is detected (and repaired by decoding from the start) instead of silently
- * shifting the clip. With a short side set, FFmpeg's scaler resizes frames while converting them to
- * BGR, which is cheaper than resizing in Java.
+ * <p>The frames of a video are the ones its {@link VideoInfo#timestamps() timestamps} list, from a
+ * full decode ({@link #probe}). A window is reached by seeking to the last key frame before its
+ * first frame and decoding forward (consecutive windows of one open reader are decoded forward
+ * without a seek when the gap is small); every decoded frame is placed by looking its presentation
+ * timestamp up in the list. A seek that lands after the window's first frame (a B-frame stored
+ * after the key frame that follows it, a container whose index is coarse) is detected and repeated
+ * from an earlier key frame, then from the start of the file. Frames before the window are decoded
+ * but not converted, and with a short side set FFmpeg's scaler resizes frames while converting them
+ * to BGR.
  *
- * <p>A reader is not thread safe; loaders keep one per worker thread and video.
+ * <p>A reader is not thread safe; loaders open one per sample.
  */
 public final class VideoReader implements AutoCloseable {
 
   /** Forward gaps up to this many frames are decoded through instead of seeking. */
   private static final int FORWARD_LIMIT = 24;
 
+  /** Seeks to ever earlier key frames before decoding from the start of the file. */
+  private static final int SEEK_ATTEMPTS = 3;
+
   private final Path path;
-  private final FFmpegFrameGrabber grabber;
-  private final double fps;
-  private final long startMicros;
+  private final VideoInfo info;
+  private final FrameTimestamps timestamps;
   private final int width;
   private final int height;
-  private final int nativeWidth;
-  private final int nativeHeight;
-  private final int headerFrames;
+  private FfmpegDecoder decoder;
   private byte[] pixels = new byte[0];
-  private int nextIndex;
 
-  private VideoReader(Path path, FFmpegFrameGrabber grabber, int shortSide) {
+  /** The frame {@link #nextPlaced()} decoded last, valid until the next decode. */
+  private AVFrame current;
+
+  /** Index of the last frame decoded since the decoder was positioned, -1 for none. */
+  private int lastIndex = -1;
+
+  /** Index of the first frame placed after the decoder was positioned. */
+  private int firstAfterSeek = -1;
+
+  /** Whether the decoder is at the start of the file, nothing decoded yet. */
+  private boolean atStart = true;
+
+  /** Frames decoded since the start of the file, for videos placed by count. */
+  private int counted;
+
+  private VideoReader(Path path, VideoInfo info, int shortSide) throws BadVideoException {
     this.path = path;
-    this.grabber = grabber;
-    this.fps = grabber.getVideoFrameRate() > 0 ? grabber.getVideoFrameRate() : 25;
-    AVStream stream = grabber.getFormatContext().streams(grabber.getVideoStream());
-    long start = stream.start_time();
-    AVRational base = stream.time_base();
-    this.startMicros =
-        start == avutil.AV_NOPTS_VALUE ? 0 : 1_000_000L * start * base.num() / base.den();
-    this.nativeWidth = grabber.getImageWidth();
-    this.nativeHeight = grabber.getImageHeight();
-    int[] size = resized(nativeWidth, nativeHeight, shortSide);
+    this.info = info;
+    this.timestamps = info.timestamps();
+    int[] size = resized(info.width(), info.height(), shortSide);
     this.width = size[0];
     this.height = size[1];
-    if (width != nativeWidth || height != nativeHeight) {
-      grabber.setImageWidth(width);
-      grabber.setImageHeight(height);
-    }
-    this.headerFrames = Math.max(0, grabber.getLengthInVideoFrames());
-    this.nextIndex = 0;
+    this.decoder = FfmpegDecoder.open(path);
   }
 
   /**
-   * Opens a video.
+   * Opens a video the clip index has probed.
    *
    * @param path the file
+   * @param info what {@link #probe} found out about it
    * @param shortSide resize frames so that the shorter side has this many pixels; 0 keeps them
    * @return the open reader
    * @throws BadVideoException when the file is empty, unreadable or has no video stream
    */
+  public static VideoReader open(Path path, VideoInfo info, int shortSide)
+      throws BadVideoException {
+    requireContent(path);
+    return new VideoReader(path, info, shortSide);
+  }
+
+  /**
+   * Probes a video (a full decode, see {@link #probe}) and opens it.
+   *
+   * @param path the file
+   * @param shortSide resize frames so that the shorter side has this many pixels; 0 keeps them
+   * @return the open reader
+   * @throws BadVideoException when the file cannot be used, with the reason
+   */
   public static VideoReader open(Path path, int shortSide) throws BadVideoException {
-    FfmpegSetup.ensure();
+    return open(path, probe(path), shortSide);
+  }
+
+  static void requireContent(Path path) throws BadVideoException {
     try {
       if (Files.size(path) == 0) {
         throw new BadVideoException(path, "zero-length file", null);
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new BadVideoException(path, "unreadable: " + e.getMessage(), e);
     }
-    FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(path.toFile());
-    // Parallelism comes from the loader's worker threads; FFmpeg's own threads would compete.
-    grabber.setVideoOption("threads", "1");
-    grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-    try {
-      grabber.start();
-    } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {
-      closeQuietly(grabber);
-      throw new BadVideoException(path, "unreadable: " + firstLine(e.getMessage()), e);
-    }
-    if (!grabber.hasVideo() || grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
-      closeQuietly(grabber);
-      throw new BadVideoException(path, "no video stream", null);
-    }
-    return new VideoReader(path, grabber, shortSide);
   }
 
   /**
-   * Reads a video's frame count, rate and size, and checks that its first and last frames decode.
-   * The frame count is the number of video packets, read without decoding, so that a truncated file
-   * whose header promises more frames is caught.
+   * Decodes a whole video once and records what the clip index needs: the presentation timestamp of
+   * every frame that decodes (so that the frame count is a full decode's, as {@code ffprobe
+   * -count_frames} reports it), the frame count the header states, whether the file was cut short,
+   * the rate and the size. Frames are decoded but not converted.
    *
    * @param path the file
    * @return the video's description
    * @throws BadVideoException when the file cannot be used, with the reason
    */
   public static VideoInfo probe(Path path) throws BadVideoException {
-    try (VideoReader reader = open(path, 0)) {
-      int frames = reader.countPackets();
-      if (frames == 0) {
-        throw new BadVideoException(path, "no video frames", null);
+    requireContent(path);
+    try (FfmpegDecoder d = FfmpegDecoder.open(path)) {
+      long[] times = new long[256];
+      int n = 0;
+      AVFrame frame;
+      while ((frame = d.next()) != null) {
+        if (n == times.length) {
+          times = java.util.Arrays.copyOf(times, 2 * n);
+        }
+        times[n++] = d.timestamp(frame);
       }
-      reader.rewind();
-      int[] seen = new int[1];
-      int got = reader.read(0, 1, (o, b, w, h) -> seen[0]++);
-      if (got < 1) {
-        throw new BadVideoException(path, "cannot decode the first frame", null);
-      }
-      int last = reader.read(frames - 1, 1, (o, b, w, h) -> seen[0]++);
-      if (last < 1) {
+      if (n == 0) {
         throw new BadVideoException(
             path,
-            "truncated or corrupt: cannot decode frame " + frames + " of " + frames + " listed",
+            d.readError() != null
+                ? "unreadable: " + d.readError()
+                : "no decodable video frame (" + d.packets() + " video packets)",
             null);
       }
-      return new VideoInfo(frames, reader.fps, reader.nativeWidth, reader.nativeHeight);
+      FrameTimestamps list = FrameTimestamps.of(times, n);
+      int header = (int) Math.min(Integer.MAX_VALUE, d.headerFrames());
+      boolean truncated = header > n && (d.damagedTail() || d.readError() != null);
+      int[] base = d.timeBase();
+      double fps =
+          n > 1 && !list.byCount() && base[0] > 0 && base[1] > 0
+              ? (n - 1) / (list.span() * (double) base[0] / base[1])
+              : d.averageRate() > 0 ? d.averageRate() : 25;
+      return new VideoInfo(n, fps, d.width(), d.height(), header, truncated, list);
     }
+  }
+
+  /**
+   * Returns what the probe found out about the video.
+   *
+   * @return the description
+   */
+  public VideoInfo info() {
+    return info;
   }
 
   /**
@@ -134,7 +156,7 @@ public final class VideoReader implements AutoCloseable {
    * @return frames per second
    */
   public double fps() {
-    return fps;
+    return info.fps();
   }
 
   /**
@@ -156,132 +178,158 @@ public final class VideoReader implements AutoCloseable {
   }
 
   /**
-   * Returns the frame count the container header claims (an estimate; the clip index counts packets
-   * instead).
-   *
-   * @return frames
-   */
-  public int headerFrames() {
-    return headerFrames;
-  }
-
-  /**
    * Decodes {@code count} consecutive frames starting at frame {@code start} and hands each to the
    * sink in order. When the video ends before the window does, the last decoded frame is repeated
    * for the missing offsets, so the sink always sees {@code count} frames once at least one frame
-   * was decoded; the return value says how many were real.
+   * was decoded; the return value says how many were real. A frame of the index that does not
+   * decode this time (a damaged file) is replaced by the frame after it and not counted as real.
    *
    * @param start index of the first frame, from 0
    * @param count frames to deliver
    * @param sink receives the frames
    * @return the number of distinct decoded frames delivered (less than {@code count} when the video
-   *     is shorter than the window)
-   * @throws BadVideoException when decoding fails or no frame at or after {@code start} exists
+   *     is shorter than the window or frames failed to decode)
+   * @throws BadVideoException when decoding fails or no frame at or after {@code start} decodes
    */
   public int read(int start, int count, FrameSink sink) throws BadVideoException {
+    if (start < 0 || start >= info.frames()) {
+      throw new BadVideoException(
+          path, "no frame " + start + ": the index lists " + info.frames() + " frames", null);
+    }
     try {
-      int real = readOnce(start, count, sink, false);
-      if (real < 0) {
-        // The seek landed after the window start; decode from the beginning instead.
-        rewind();
-        real = readOnce(start, count, sink, true);
-        if (real < 0) {
-          throw new BadVideoException(path, "cannot position on frame " + start, null);
+      int delivered = 0;
+      int real = 0;
+      int index = reach(start);
+      while (index >= 0 && delivered < count) {
+        if (index >= start + delivered) {
+          decoder.toBgr(current, width, height, pixels(width * height * 3));
+          real++;
+          // A frame of the index missing from this decode repeats the frame that follows it.
+          while (delivered < count && start + delivered <= index) {
+            sink.accept(delivered++, pixels, width, height);
+          }
+        }
+        if (delivered < count && start + delivered < info.frames()) {
+          index = nextPlaced();
+        } else {
+          break;
         }
       }
-      return real;
-    } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {
-      throw new BadVideoException(
-          path, "decoding failed near frame " + start + ": " + firstLine(e.getMessage()), e);
-    }
-  }
-
-  private int readOnce(int start, int count, FrameSink sink, boolean fromHere)
-      throws FFmpegFrameGrabber.Exception, BadVideoException {
-    if (!fromHere && !(start >= nextIndex && start - nextIndex <= FORWARD_LIMIT)) {
-      grabber.setVideoFrameNumber(start);
-    }
-    int delivered = 0;
-    int real = 0;
-    boolean any = false;
-    while (delivered < count) {
-      Frame frame = grabber.grabImage();
-      if (frame == null || frame.image == null) {
-        break;
+      if (real == 0) {
+        throw new BadVideoException(
+            path,
+            "no decodable frame at or after frame " + start + " (truncated or corrupt)",
+            null);
       }
-      int index = indexOf(frame.timestamp);
-      nextIndex = index + 1;
-      if (index < start + delivered) {
-        continue;
-      }
-      if (!any && index > start && !fromHere) {
-        // Landed after the window start: only a decode from the beginning can tell whether the
-        // frame is missing from the file (then it is repeated, like any gap) or was skipped.
-        return -1;
-      }
-      copyPixels(frame);
-      any = true;
-      real++;
-      // A gap in the timestamps (a dropped frame) repeats the frame that follows it.
-      while (delivered < count && start + delivered <= index) {
+      while (delivered < count) {
         sink.accept(delivered++, pixels, width, height);
       }
-    }
-    if (!any) {
+      return real;
+    } catch (RuntimeException e) {
       throw new BadVideoException(
-          path, "no decodable frame at or after frame " + start + " (truncated or corrupt)", null);
-    }
-    while (delivered < count) {
-      sink.accept(delivered++, pixels, width, height);
-    }
-    return real;
-  }
-
-  private int countPackets() throws BadVideoException {
-    int stream = grabber.getVideoStream();
-    int packets = 0;
-    try {
-      AVPacket packet;
-      while ((packet = grabber.grabPacket()) != null) {
-        if (packet.stream_index() == stream && packet.size() > 0) {
-          packets++;
-        }
-        org.bytedeco.ffmpeg.global.avcodec.av_packet_unref(packet);
-      }
-    } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {
-      throw new BadVideoException(path, "unreadable: " + firstLine(e.getMessage()), e);
-    }
-    return packets;
-  }
-
-  private void rewind() throws BadVideoException {
-    try {
-      // The precise seek decodes the frame it lands on, so no stale frame is handed out next.
-      grabber.setVideoTimestamp(0);
-      nextIndex = 0;
-    } catch (FFmpegFrameGrabber.Exception e) {
-      throw new BadVideoException(path, "cannot seek: " + firstLine(e.getMessage()), e);
+          path, "decoding failed near frame " + start + ": " + e.getMessage(), e);
     }
   }
 
-  private int indexOf(long timestampMicros) {
-    return (int) Math.round((timestampMicros - startMicros) * fps / 1_000_000.0);
-  }
-
-  private void copyPixels(Frame frame) {
-    int rowBytes = width * 3;
-    if (pixels.length != rowBytes * height) {
-      pixels = new byte[rowBytes * height];
-    }
-    ByteBuffer buffer = (ByteBuffer) frame.image[0];
-    int stride = frame.imageStride;
-    if (stride == rowBytes) {
-      buffer.get(0, pixels, 0, rowBytes * height);
-    } else {
-      for (int y = 0; y < height; y++) {
-        buffer.get(y * stride, pixels, y * rowBytes, rowBytes);
+  /**
+   * Positions the decoder so that the frame it holds is {@code target} (or the first decodable
+   * frame after it), seeking only when decoding forward would cost more.
+   *
+   * @return the index of the held frame, or -1 when nothing at or after {@code target} decodes
+   */
+  private int reach(int target) throws BadVideoException {
+    int behind = atStart ? target + 1 : target - lastIndex;
+    boolean ahead = atStart || lastIndex < target;
+    if (ahead && (behind <= FORWARD_LIMIT || timestamps.byCount())) {
+      int index = decodeUpTo(target);
+      if (index >= 0 || timestamps.byCount()) {
+        return index;
       }
     }
+    if (timestamps.byCount()) {
+      return fromStart(target);
+    }
+    long seekTo = timestamps.at(target);
+    for (int attempt = 0; attempt < SEEK_ATTEMPTS; attempt++) {
+      atStart = false;
+      lastIndex = -1;
+      if (!decoder.seek(seekTo)) {
+        break;
+      }
+      int index = nextPlaced();
+      while (index >= 0 && index < target) {
+        index = nextPlaced();
+      }
+      if (index == target || (index > target && lastIndex > firstAfterSeek)) {
+        // On the frame, or past a frame that is missing mid-stream (not a late landing).
+        return index;
+      }
+      long landed = decoder.firstPacketTimestamp();
+      if (landed == Long.MIN_VALUE || landed == Long.MIN_VALUE + 1 || landed - 1 >= seekTo) {
+        break;
+      }
+      // The seek landed after the target: go back to the key frame before the one it found.
+      seekTo = landed - 1;
+    }
+    return fromStart(target);
+  }
+
+  /** Decodes from the start of the file (a fresh open: no seek can fail) up to {@code target}. */
+  private int fromStart(int target) throws BadVideoException {
+    decoder.close();
+    decoder = FfmpegDecoder.open(path);
+    atStart = true;
+    lastIndex = -1;
+    counted = 0;
+    return decodeUpTo(target);
+  }
+
+  /** Decodes forward, without converting, to the first frame at or after {@code target}. */
+  private int decodeUpTo(int target) {
+    int index;
+    while ((index = nextPlaced()) >= 0 && index < target) {
+      // Decoded through, not converted.
+    }
+    return index;
+  }
+
+  /**
+   * Decodes the next frame and places it in the index.
+   *
+   * @return its index, or -1 at the end of the stream; frames the index does not list are passed
+   *     over
+   */
+  private int nextPlaced() {
+    while (true) {
+      AVFrame frame = decoder.next();
+      if (frame == null) {
+        return -1;
+      }
+      int index;
+      atStart = false;
+      if (timestamps.byCount()) {
+        index = counted++;
+      } else {
+        long t = decoder.timestamp(frame);
+        index = t == Long.MIN_VALUE ? -1 : timestamps.indexOf(t);
+      }
+      if (index < 0) {
+        continue;
+      }
+      if (lastIndex < 0) {
+        firstAfterSeek = index;
+      }
+      lastIndex = index;
+      current = frame;
+      return index;
+    }
+  }
+
+  private byte[] pixels(int bytes) {
+    if (pixels.length != bytes) {
+      pixels = new byte[bytes];
+    }
+    return pixels;
   }
 
   /**
@@ -306,24 +354,8 @@ public final class VideoReader implements AutoCloseable {
     };
   }
 
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unknown error";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
-  }
-
-  private static void closeQuietly(FFmpegFrameGrabber grabber) {
-    try {
-      grabber.release();
-    } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {
-      // Nothing useful can be done about a failure to free a file that failed to open.
-    }
-  }
-
   @Override
   public void close() {
-    closeQuietly(grabber);
+    decoder.close();
   }
 }

@@ -115,4 +115,52 @@ class ClipIndexerTest {
         index.quarantine());
     assertEquals(1, index.usable().length);
   }
+
+  @Test
+  void aCacheOfTheFormerFormatIsRebuiltNotMisread() throws Exception {
+    Path video = avi(dir.resolve("old/a.avi"), 30);
+    Path cache = dir.resolve("old/.fima-clip-index.json");
+    // What FIMA-J wrote before frames were placed by timestamps: a frame count from packets only.
+    long size = Files.size(video);
+    long modified = Files.getLastModifiedTime(video).toMillis();
+    Files.writeString(
+        cache,
+        "{\"format\":1,\"videos\":{\"a.avi\":{\"size\":"
+            + size
+            + ",\"modified\":"
+            + modified
+            + ",\"frames\":99,\"fps\":25.0,\"width\":32,\"height\":24}}}");
+    ClipIndexer indexer = new ClipIndexer(1);
+    ClipIndex index = indexer.index(List.of(video), cache, null);
+    assertEquals(1, indexer.probed(), "the old entry is probed again");
+    assertEquals(30, index.info(0).frames());
+    String rewritten = Files.readString(cache);
+    assertTrue(rewritten.contains("\"format\":" + ClipIndexer.FORMAT), rewritten);
+    assertTrue(rewritten.contains("\"pts\":[0,[29,1]]"), rewritten);
+    ClipIndex again = indexer.index(List.of(video), cache, null);
+    assertEquals(0, indexer.probed());
+    assertEquals(index.info(0), again.info(0), "the cached entry reads back whole");
+  }
+
+  @Test
+  void aTruncatedFileIsRecordedWithBothCountsAndLeftOutUnlessUsed() throws Exception {
+    Path whole = avi(dir.resolve("t/whole.avi"), 40);
+    Path cut = dev.fima.datasets.TestVideos.truncated(whole, dir.resolve("t/cut.avi"), 0.75);
+    Path cache = dir.resolve("t/.fima-clip-index.json");
+    ClipIndex index = new ClipIndexer(1).index(List.of(whole, cut), cache, null);
+    int decodable = index.info(1).frames();
+    assertTrue(decodable > 0 && decodable < 40, "decodable " + decodable);
+    String reason = "truncated: " + decodable + " of the 40 frames its header lists decode";
+    assertEquals(List.of(new QuarantineEntry(cut, reason)), index.truncated());
+    // From the cache too.
+    assertEquals(
+        index.truncated(), new ClipIndexer(1).index(List.of(whole, cut), cache, null).truncated());
+
+    ClipIndex skipped = index.withTruncated(dev.fima.api.config.TruncatedVideos.SKIP);
+    assertEquals(List.of(new QuarantineEntry(cut, reason)), skipped.quarantine());
+    assertEquals(1, skipped.usable().length);
+    ClipIndex used = index.withTruncated(dev.fima.api.config.TruncatedVideos.USE);
+    assertEquals(2, used.usable().length);
+    assertEquals(decodable, used.info(1).frames());
+  }
 }

@@ -15,6 +15,7 @@ import dev.fima.api.data.PretrainAugmenter;
 import dev.fima.api.data.PretrainBatch;
 import dev.fima.api.data.PretrainBatchLoader;
 import dev.fima.api.data.PretrainDataSource;
+import dev.fima.api.data.QuarantineEntry;
 import dev.fima.api.jobs.PretrainResult;
 import dev.fima.api.jobs.Pretrainer;
 import dev.fima.api.jobs.Stoppable;
@@ -217,7 +218,8 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
             finished.position().epoch(),
             finished.position().step(),
             finished.lastEpochMeans(),
-            (System.nanoTime() - started) / 1e9);
+            (System.nanoTime() - started) / 1e9,
+            finished.leftOut());
       }
     }
   }
@@ -251,7 +253,11 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
   /** One run of the loop, from a position to the end or to a stop request. */
   private final class Run {
 
-    record Finished(Position position, Path lastCheckpoint, Map<String, Double> lastEpochMeans) {}
+    record Finished(
+        Position position,
+        Path lastCheckpoint,
+        Map<String, Double> lastEpochMeans,
+        List<QuarantineEntry> leftOut) {}
 
     private final PretrainConfig config;
     private final PretrainModel model;
@@ -295,6 +301,8 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
       lastCheckpointStep = resumedFrom == null ? -1 : start.step();
       Map<String, Double> lastMeans = Map.of();
       try (PretrainBatchLoader loader = data.open(config)) {
+        LeftOutLog leftOut = new LeftOutLog(metrics());
+        leftOut.record(loader, position);
         PretrainAugmenter augmenter = data.augmenter(config);
         int perEpoch = loader.batchesPerEpoch();
         if (perEpoch < 1) {
@@ -369,13 +377,14 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
             for (StepListener l : listeners) {
               l.onStep(record);
             }
+            leftOut.record(loader, position);
             int everySteps = config.checkpoint().everySteps();
             if (everySteps > 0 && position.step() % everySteps == 0) {
               checkpoint(position);
             }
             if (stop.get()) {
               checkpoint(position);
-              return new Finished(position, lastCheckpoint, lastMeans);
+              return new Finished(position, lastCheckpoint, lastMeans, loader.stats().quarantine());
             }
           }
           EpochRecord summary =
@@ -389,8 +398,17 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
             checkpoint(position);
           }
         }
+        return new Finished(position, lastCheckpoint, lastMeans, loader.stats().quarantine());
       }
-      return new Finished(position, lastCheckpoint, lastMeans);
+    }
+
+    private MetricsLog metrics() {
+      for (StepListener l : listeners) {
+        if (l instanceof MetricsLog m) {
+          return m;
+        }
+      }
+      throw new IllegalStateException("the run has no metrics log");
     }
 
     private FimaException diverged(Position position) {
@@ -460,6 +478,41 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
         means.put(e.getKey(), counted == 0 ? Double.NaN : e.getValue() / counted);
       }
       return new EpochRecord(epoch, step, means, steps, skipped, samples, wall, dataSeconds);
+    }
+  }
+
+  /**
+   * Writes each video the loader leaves out into {@code metrics.jsonl} once, as a {@code left_out}
+   * line with the step, the file, the reason and the run's count so far (the console line comes
+   * from the loader the moment it happens). A resumed run keeps the lines of the steps it repeats
+   * from and does not write them again.
+   */
+  private static final class LeftOutLog {
+    private final MetricsLog metrics;
+    private final java.util.Set<String> written = new java.util.HashSet<>();
+
+    LeftOutLog(MetricsLog metrics) {
+      this.metrics = metrics;
+      for (Map<String, Object> r : metrics.read()) {
+        if ("left_out".equals(r.get("type"))) {
+          written.add(String.valueOf(r.get("video")));
+        }
+      }
+    }
+
+    void record(PretrainBatchLoader loader, Position position) {
+      for (QuarantineEntry e : loader.stats().quarantine()) {
+        if (written.add(e.video().toString())) {
+          Map<String, Object> line = new LinkedHashMap<>();
+          line.put("type", "left_out");
+          line.put("epoch", position.epoch());
+          line.put("step", position.step());
+          line.put("video", e.video().toString());
+          line.put("reason", e.reason());
+          line.put("left_out_videos", written.size());
+          metrics.append(line);
+        }
+      }
     }
   }
 }

@@ -39,6 +39,17 @@ final class FakePretrainData implements PretrainDataSource {
     return this;
   }
 
+  private final java.util.Map<String, dev.fima.api.data.QuarantineEntry> failing =
+      new java.util.HashMap<>();
+
+  /** Makes the loader leave a video out when it delivers a batch (epoch -1: when it opens). */
+  FakePretrainData leaveOut(int epoch, int batch, String video, String reason) {
+    failing.put(
+        epoch + "/" + batch,
+        new dev.fima.api.data.QuarantineEntry(java.nio.file.Path.of(video), reason));
+    return this;
+  }
+
   @Override
   public PretrainBatchLoader open(PretrainConfig config) {
     opened++;
@@ -82,10 +93,14 @@ final class FakePretrainData implements PretrainDataSource {
     private final PretrainConfig config;
     private final int batchSize;
     private long samples;
+    private final List<dev.fima.api.data.QuarantineEntry> leftOut = new ArrayList<>();
 
     Loader(PretrainConfig config) {
       this.config = config;
       this.batchSize = config.batchSize();
+      if (failing.containsKey("-1/-1")) {
+        leftOut.add(failing.get("-1/-1"));
+      }
     }
 
     @Override
@@ -115,6 +130,10 @@ final class FakePretrainData implements PretrainDataSource {
           }
           int b = next++;
           samples += batchSize;
+          dev.fima.api.data.QuarantineEntry fails = failing.get(epoch + "/" + b);
+          if (fails != null && !leftOut.contains(fails)) {
+            leftOut.add(fails);
+          }
           return batch(manager, epoch, b, order.subList(b * batchSize, (b + 1) * batchSize));
         }
       };
@@ -173,7 +192,7 @@ final class FakePretrainData implements PretrainDataSource {
 
     @Override
     public LoaderStats stats() {
-      return new LoaderStats(samples, 0, 0, List.of());
+      return new LoaderStats(samples, leftOut.size(), 0, leftOut);
     }
 
     @Override

@@ -414,4 +414,31 @@ class FimaPretrainerTest {
         });
     return live;
   }
+
+  @Test
+  void everyVideoLeftOutIsCountedInTheMetricsAndListedInTheResult() throws Exception {
+    Path run = dir.resolve("left-out");
+    FakePretrainData data =
+        new FakePretrainData(16)
+            .leaveOut(-1, -1, "v/short.avi", "too short: 3 frames for a 8-frame window")
+            .leaveOut(1, 2, "v/bad.avi", "unreadable: Invalid data found when processing input");
+    PretrainResult result = pretrainer(data).pretrain(config(run, 2), null);
+    List<Map<String, Object>> lines =
+        new MetricsLog(run.resolve(MetricsLog.FILE))
+            .read().stream().filter(r -> "left_out".equals(r.get("type"))).toList();
+    assertEquals(2, lines.size(), lines.toString());
+    assertEquals("v/short.avi", lines.get(0).get("video"));
+    assertEquals(0, ((Number) lines.get(0).get("step")).intValue(), "before the first step");
+    assertEquals(1, ((Number) lines.get(0).get("left_out_videos")).intValue());
+    assertEquals("v/bad.avi", lines.get(1).get("video"));
+    // Epoch 1, batch 2 of 4 per epoch: the 7th step.
+    assertEquals(7, ((Number) lines.get(1).get("step")).intValue());
+    assertEquals(1, ((Number) lines.get(1).get("epoch")).intValue());
+    assertEquals(
+        "unreadable: Invalid data found when processing input", lines.get(1).get("reason"));
+    assertEquals(2, ((Number) lines.get(1).get("left_out_videos")).intValue());
+    assertEquals(
+        List.of(Path.of("v/short.avi"), Path.of("v/bad.avi")),
+        result.leftOut().stream().map(dev.fima.api.data.QuarantineEntry::video).toList());
+  }
 }

@@ -88,7 +88,7 @@ public final class MultiClipTestJob implements ClipTester {
               session.manager());
 
       Map<String, Double> metrics = new LinkedHashMap<>(result.metrics().asMetrics(5));
-      metrics.put("skippedVideos", (double) result.views().skipped().size());
+      metrics.put("skippedTestVideos", (double) result.views().skipped().size());
       Protocol protocol =
           Protocol.start(
                   config.data(), session.catalog(), config.clip(), config.run(), session.device())

@@ -23,6 +23,7 @@ import dev.fima.api.config.OptimConfig;
 import dev.fima.api.data.ClipAugmenter;
 import dev.fima.api.data.LabeledBatch;
 import dev.fima.api.data.LabeledBatchLoader;
+import dev.fima.api.data.QuarantineEntry;
 import dev.fima.api.data.Split;
 import dev.fima.api.data.SupervisedDataSource;
 import dev.fima.api.data.VideoEntry;
@@ -200,6 +201,9 @@ public final class FineTuneJob implements FineTuner, Stoppable {
       }
     }
 
+    /** Training videos the loader left out (undecodable, or truncated and skipped). */
+    private List<QuarantineEntry> trainLeftOut = List.of();
+
     EvalReport execute(Path resumeFrom) {
       Path checkpoint = resumeFrom == null ? null : CheckpointStore.resolve(resumeFrom);
       CheckpointStore store =
@@ -251,6 +255,7 @@ public final class FineTuneJob implements FineTuner, Stoppable {
           listeners.add(new ProgressLine(config.epochs(), List.of("loss", "accuracy")));
         }
         state = train(loader, sgd, server, store, listeners, state);
+        trainLeftOut = loader.stats().quarantine();
       } catch (IOException e) {
         throw new DataException(out, "cannot write the run's files: " + e.getMessage(), e);
       }
@@ -531,7 +536,8 @@ public final class FineTuneJob implements FineTuner, Stoppable {
       List<VideoEntry> test = session.videos(Split.TEST);
       MultiClipEvaluation.Result last = evaluate(model, test);
       Map<String, Double> metrics = new LinkedHashMap<>(last.metrics().asMetrics(5));
-      metrics.put("skippedVideos", (double) last.views().skipped().size());
+      metrics.put("skippedTrainVideos", (double) trainLeftOut.size());
+      metrics.put("skippedTestVideos", (double) last.views().skipped().size());
       List<String> files = new ArrayList<>();
       files.addAll(
           ClassificationFiles.write(
@@ -541,6 +547,7 @@ public final class FineTuneJob implements FineTuner, Stoppable {
               session.catalog().classNames(),
               "fine-tuned, last epoch, " + session.catalog().name()));
       List<String> notes = new ArrayList<>();
+      Notes.leftOut(notes, trainLeftOut, "training");
       Notes.decoding(notes, last.views(), "test");
       if (state.bestEpoch() > 0) {
         FineTunedModel best =

@@ -136,7 +136,8 @@ public final class LinearProbeJob implements LinearProbe {
 
       Map<String, Double> headline = new LinkedHashMap<>(metrics.asMetrics(5));
       headline.put("validationTop1", (Double) best.get("validationTop1"));
-      headline.put("skippedVideos", (double) (train.skipped().size() + test.skipped().size()));
+      headline.put("skippedTrainVideos", (double) train.skipped().size());
+      headline.put("skippedTestVideos", (double) test.skipped().size());
 
       Protocol protocol =
           Protocol.start(

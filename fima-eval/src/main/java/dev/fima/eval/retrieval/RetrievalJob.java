@@ -93,7 +93,8 @@ public final class RetrievalJob implements Retriever {
       recall.forEach((k, r) -> metrics.put("recall@" + k, r));
       metrics.put("queries", (double) queries.size());
       metrics.put("gallery", (double) gallery.size());
-      metrics.put("skippedVideos", (double) (gallery.skipped().size() + queries.skipped().size()));
+      metrics.put("skippedTrainVideos", (double) gallery.skipped().size());
+      metrics.put("skippedTestVideos", (double) queries.skipped().size());
 
       Protocol protocol =
           Protocol.start(

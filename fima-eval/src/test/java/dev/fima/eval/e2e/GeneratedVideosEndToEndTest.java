@@ -104,7 +104,8 @@ class GeneratedVideosEndToEndTest {
             Fixtures.run(dir.resolve("probe"), 1));
     EvalReport first = injector.getInstance(LinearProbe.class).probe(config);
     assertEquals(6.0, first.metrics().get("videos"), "2 of 6 videos per class are test videos");
-    assertEquals(0.0, first.metrics().get("skippedVideos"));
+    assertEquals(0.0, first.metrics().get("skippedTrainVideos"));
+    assertEquals(0.0, first.metrics().get("skippedTestVideos"));
     double top1 = first.metrics().get("top1");
     assertTrue(
         top1 >= 0 && top1 <= 1 && top1 <= first.metrics().get("top3"), first.metrics().toString());

@@ -53,7 +53,8 @@ class LinearProbeJobTest {
     assertEquals("linear-probe", report.task());
     assertTrue(report.metrics().get("top1") > 0.75, "chance is 0.25: " + report.metrics());
     assertEquals(12.0, report.metrics().get("videos"));
-    assertEquals(0.0, report.metrics().get("skippedVideos"));
+    assertEquals(0.0, report.metrics().get("skippedTrainVideos"));
+    assertEquals(0.0, report.metrics().get("skippedTestVideos"));
     assertTrue(report.metrics().containsKey("top4"), "top-5 of 4 classes is named top4");
     Path out = dir.resolve("out");
     for (String f :
@@ -114,7 +115,8 @@ class LinearProbeJobTest {
         Fixtures.injector(data, new TinyBackboneProvider()).getInstance(LinearProbe.class);
     EvalReport report = probe.probe(config("random:tiny", 1, 42));
     assertEquals(5.0, report.metrics().get("videos"));
-    assertEquals(1.0, report.metrics().get("skippedVideos"));
+    assertEquals(0.0, report.metrics().get("skippedTrainVideos"));
+    assertEquals(1.0, report.metrics().get("skippedTestVideos"));
     String md = Files.readString(dir.resolve("out/linear-probe.md"));
     assertTrue(md.contains("v9.avi: truncated: fake"), md);
   }
