@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fima.api.ConfigException;
 import dev.fima.api.config.PrepareConfig;
+import dev.fima.api.config.ConfigBuilder;
 import dev.fima.api.config.SynthConfig;
 import dev.fima.api.config.VideoCodec;
 import dev.fima.api.data.QuarantineEntry;
@@ -40,24 +41,23 @@ class VideoDatasetPreparerTest {
   private Path dataset() {
     return new MotionVideoGenerator()
         .generate(
-            new SynthConfig(
-                dir.resolve("in").toString(),
-                2,
-                3,
-                20,
-                48,
-                32,
-                25,
-                0.34,
-                3,
-                0.3,
-                0.5,
-                1,
-                0,
-                1.0,
-                0.3,
-                0.0,
-                0.0));
+            ConfigBuilder.of(SynthConfig.defaults())
+                .set(SynthConfig::output, dir.resolve("in").toString())
+                .set(SynthConfig::classes, 2)
+                .set(SynthConfig::videosPerClass, 3)
+                .set(SynthConfig::frames, 20)
+                .set(SynthConfig::width, 48)
+                .set(SynthConfig::height, 32)
+                .set(SynthConfig::fps, 25)
+                .set(SynthConfig::testFraction, 0.34)
+                .set(SynthConfig::seed, 3L)
+                .set(SynthConfig::objects, 1)
+                .set(SynthConfig::distractors, 0)
+                .set(SynthConfig::speed, 1.0)
+                .set(SynthConfig::clutter, 0.3)
+                .set(SynthConfig::noise, 0.0)
+                .set(SynthConfig::cameraJitter, 0.0)
+                .build());
   }
 
   private static PrepareConfig config(Path in, Path out, int shortSide) {
