@@ -149,6 +149,36 @@ class BadInputCliTest {
   }
 
   @Test
+  void aFractionForAnIntegerFieldIsRejectedBeforeAnythingIsWritten() {
+    for (String override : List.of("epochs=1.5", "clip.frames=8.9")) {
+      Path run = dir.resolve("fraction-" + override.charAt(0));
+      CliRun r = CliRun.of(TinyRuns.pretrainArgs(data, run, 1, override));
+      String field = override.substring(0, override.indexOf('='));
+      assertEquals(2, r.code(), r.err());
+      assertEquals(
+          "fima: " + field + ": must be an integer, got " + override.substring(field.length() + 1),
+          r.err().trim());
+      assertFalse(Files.exists(run), "nothing is written for a rejected configuration");
+    }
+  }
+
+  @Test
+  void aKeyGivenTwiceInAConfigFileIsRejectedNamingBothLines() throws IOException {
+    Path file = dir.resolve("twice.yaml");
+    String text = "epochs: 3\nbatchSize: 4\nepochs: 5\n";
+    Files.writeString(file, text);
+    Path run = dir.resolve("twice-run");
+    CliRun r =
+        CliRun.of(
+            "pretrain", "-c", file.toString(), "--data", data.toString(), "-o", run.toString());
+    assertEquals(2, r.code(), r.err());
+    assertEquals(
+        "fima: " + file + ": key 'epochs' is given twice, on line 1 and line 3", r.err().trim());
+    assertEquals(text, Files.readString(file), "the file is left as it was");
+    assertFalse(Files.exists(run));
+  }
+
+  @Test
   void maxSkippedStepsOutOfRangeIsRejectedNamingTheField() {
     CliRun r =
         CliRun.of(List.of("finetune", "--print-config", "--set", "checkpoint.maxSkippedSteps=0"));
