@@ -167,7 +167,15 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
                   .optWeightDecays((float) config.optim().weightDecay())
                   .build(root);
           ClippingParameterServer server =
-              new ClippingParameterServer(sgd, config.optim().gradClip())) {
+              new ClippingParameterServer(sgd, config.optim().gradClip());
+          // Opened (the dataset indexed and its splits checked) before the run folder is written,
+          // so that a missing or unusable dataset leaves nothing behind.
+          PretrainBatchLoader loader = data.open(config)) {
+        if (loader.batchesPerEpoch() < 1) {
+          throw new ConfigException(
+              "batchSize",
+              "the dataset yields no full batch of " + config.batchSize() + " samples per epoch");
+        }
         FimaLoss loss = new FimaLoss(config.loss(), queues);
         Position position = Position.START;
         if (resumeCheckpoint != null) {
@@ -205,7 +213,7 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
                 store,
                 listeners,
                 motion);
-        Run.Finished finished = run.train(root, position, resumeCheckpoint);
+        Run.Finished finished = run.train(root, loader, position, resumeCheckpoint);
         plot(runDir, metrics, loss.names(motion));
         return new PretrainResult(
             runDir,
@@ -279,107 +287,99 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
       this.schedule = LearningRateSchedule.of(config.optim(), config.batchSize(), config.epochs());
     }
 
-    Finished train(NDManager root, Position start, Path resumedFrom) {
+    Finished train(NDManager root, PretrainBatchLoader loader, Position start, Path resumedFrom) {
       Engine engine = Engine.getInstance();
       long seed = config.run().seed();
       Position position = start;
       lastCheckpoint = resumedFrom;
       lastCheckpointStep = resumedFrom == null ? -1 : start.step();
       Map<String, Double> lastMeans = Map.of();
-      try (PretrainBatchLoader loader = data.open(config)) {
-        PretrainAugmenter augmenter = data.augmenter(config);
-        int perEpoch = loader.batchesPerEpoch();
-        if (perEpoch < 1) {
-          throw new ConfigException(
-              "batchSize",
-              "the dataset yields no full batch of " + config.batchSize() + " samples per epoch");
-        }
-        while (position.epoch() < config.epochs()) {
-          int epoch = position.epoch();
-          EpochMeans means = new EpochMeans();
-          long epochStart = System.nanoTime();
-          Iterator<PretrainBatch> batches = loader.epoch(root, epoch, position.batch());
-          while (position.epoch() == epoch) {
-            long t0 = System.nanoTime();
-            if (!batches.hasNext()) {
-              throw new FimaException(
-                  "the loader ended epoch "
-                      + epoch
-                      + " after batch "
-                      + position.batch()
-                      + " of "
-                      + perEpoch);
-            }
-            PretrainBatch batch = batches.next();
-            double dataSeconds = (System.nanoTime() - t0) / 1e9;
-            int batchIndex = position.batch();
-            double lr = schedule.rate(epoch, batchIndex, perEpoch);
-            sgd.setLearningRate(lr);
-            PretrainStep.Outcome outcome;
-            try (NDManager stepManager = root.newSubManager()) {
-              batch.arrays().attach(stepManager);
-              engine.setRandomSeed((int) Seeds.derive(seed, SEED_ENGINE, epoch, batchIndex));
-              FimaInputs inputs =
-                  augmenter.augment(
-                      batch, Seeds.derive(seed, SEED_AUGMENT, epoch, batchIndex), motion);
-              outcome = step.run(inputs, stepManager);
-            }
-            position = position.next(perEpoch);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            StepRecord record =
-                new StepRecord(
-                    epoch,
-                    batchIndex,
-                    perEpoch,
-                    position.step(),
-                    lr,
-                    outcome.values(),
-                    batch.size(),
-                    seconds,
-                    dataSeconds,
-                    outcome.skipped());
-            means.add(record);
-            if (outcome.skipped()) {
-              LOG.warn(
-                  "step {} (epoch {}, batch {}) skipped: loss {} gradient norm {}{}",
-                  position.step(),
+      PretrainAugmenter augmenter = data.augmenter(config);
+      int perEpoch = loader.batchesPerEpoch();
+      while (position.epoch() < config.epochs()) {
+        int epoch = position.epoch();
+        EpochMeans means = new EpochMeans();
+        long epochStart = System.nanoTime();
+        Iterator<PretrainBatch> batches = loader.epoch(root, epoch, position.batch());
+        while (position.epoch() == epoch) {
+          long t0 = System.nanoTime();
+          if (!batches.hasNext()) {
+            throw new FimaException(
+                "the loader ended epoch "
+                    + epoch
+                    + " after batch "
+                    + position.batch()
+                    + " of "
+                    + perEpoch);
+          }
+          PretrainBatch batch = batches.next();
+          double dataSeconds = (System.nanoTime() - t0) / 1e9;
+          int batchIndex = position.batch();
+          double lr = schedule.rate(epoch, batchIndex, perEpoch);
+          sgd.setLearningRate(lr);
+          PretrainStep.Outcome outcome;
+          try (NDManager stepManager = root.newSubManager()) {
+            batch.arrays().attach(stepManager);
+            engine.setRandomSeed((int) Seeds.derive(seed, SEED_ENGINE, epoch, batchIndex));
+            FimaInputs inputs =
+                augmenter.augment(
+                    batch, Seeds.derive(seed, SEED_AUGMENT, epoch, batchIndex), motion);
+            outcome = step.run(inputs, stepManager);
+          }
+          position = position.next(perEpoch);
+          double seconds = (System.nanoTime() - t0) / 1e9;
+          StepRecord record =
+              new StepRecord(
                   epoch,
                   batchIndex,
-                  outcome.values().get(FimaLoss.TOTAL),
-                  outcome.values().get("grad_norm"),
-                  nonFiniteNote(step.nonFiniteParameters()));
-              consecutiveSkipped++;
-              if (consecutiveSkipped >= config.checkpoint().maxSkippedSteps()) {
-                for (StepListener l : listeners) {
-                  l.onStep(record);
-                }
-                throw diverged(position);
+                  perEpoch,
+                  position.step(),
+                  lr,
+                  outcome.values(),
+                  batch.size(),
+                  seconds,
+                  dataSeconds,
+                  outcome.skipped());
+          means.add(record);
+          if (outcome.skipped()) {
+            LOG.warn(
+                "step {} (epoch {}, batch {}) skipped: loss {} gradient norm {}{}",
+                position.step(),
+                epoch,
+                batchIndex,
+                outcome.values().get(FimaLoss.TOTAL),
+                outcome.values().get("grad_norm"),
+                nonFiniteNote(step.nonFiniteParameters()));
+            consecutiveSkipped++;
+            if (consecutiveSkipped >= config.checkpoint().maxSkippedSteps()) {
+              for (StepListener l : listeners) {
+                l.onStep(record);
               }
-            } else {
-              consecutiveSkipped = 0;
+              throw diverged(position);
             }
-            for (StepListener l : listeners) {
-              l.onStep(record);
-            }
-            int everySteps = config.checkpoint().everySteps();
-            if (everySteps > 0 && position.step() % everySteps == 0) {
-              checkpoint(position);
-            }
-            if (stop.get()) {
-              checkpoint(position);
-              return new Finished(position, lastCheckpoint, lastMeans);
-            }
+          } else {
+            consecutiveSkipped = 0;
           }
-          EpochRecord summary =
-              means.summary(epoch, position.step(), (System.nanoTime() - epochStart) / 1e9);
-          lastMeans = summary.means();
           for (StepListener l : listeners) {
-            l.onEpoch(summary);
+            l.onStep(record);
           }
-          if ((epoch + 1) % config.checkpoint().everyEpochs() == 0
-              || epoch + 1 == config.epochs()) {
+          int everySteps = config.checkpoint().everySteps();
+          if (everySteps > 0 && position.step() % everySteps == 0) {
             checkpoint(position);
           }
+          if (stop.get()) {
+            checkpoint(position);
+            return new Finished(position, lastCheckpoint, lastMeans);
+          }
+        }
+        EpochRecord summary =
+            means.summary(epoch, position.step(), (System.nanoTime() - epochStart) / 1e9);
+        lastMeans = summary.means();
+        for (StepListener l : listeners) {
+          l.onEpoch(summary);
+        }
+        if ((epoch + 1) % config.checkpoint().everyEpochs() == 0 || epoch + 1 == config.epochs()) {
+          checkpoint(position);
         }
       }
       return new Finished(position, lastCheckpoint, lastMeans);
