@@ -2,6 +2,8 @@ package dev.fima.cli;
 
 import dev.fima.api.FimaException;
 import dev.fima.api.FimaRuntime;
+import dev.fima.api.config.Configs;
+import java.util.LinkedHashSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -61,6 +63,12 @@ public final class FimaCli implements Runnable {
    */
   public static CommandLine newCommandLine() {
     CommandLine cli = new CommandLine(new FimaCli());
+    // Each command once, though aliases list it twice.
+    for (CommandLine sub : new LinkedHashSet<>(cli.getSubcommands().values())) {
+      if (sub.getCommand() instanceof JobCommand<?> job) {
+        ConfigOptions.fitTo(sub.getCommandSpec(), Configs.json().valueToTree(job.defaults()));
+      }
+    }
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           if (ex instanceof FimaException) {

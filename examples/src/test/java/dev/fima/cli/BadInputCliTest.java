@@ -179,6 +179,29 @@ class BadInputCliTest {
   }
 
   @Test
+  void pretrainingWithoutDataSaysHowToGiveItAndCreatesNothing() throws Exception {
+    // As a user types it: no arguments at all, in a fresh folder, so the default run.output is
+    // runs/latest there.
+    Path work = Files.createDirectories(dir.resolve("no-arguments"));
+    Process child = TinyRuns.start(List.of("pretrain"), dir.resolve("no-arguments-logs"), work);
+    assertTrue(child.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "pretrain did not end");
+    String err = TinyRuns.text(dir.resolve("no-arguments-logs/stderr.txt"));
+    assertEquals(2, child.exitValue(), err);
+    assertEquals(
+        "fima: data.root: is required (the dataset folder); give it with --data DIR", err.trim());
+    try (Stream<Path> created = Files.list(work)) {
+      assertEquals(List.of(), created.toList(), "nothing is created before the data is found");
+    }
+
+    Path missing = dir.resolve("no-such-videos");
+    Path run = dir.resolve("missing-data-run");
+    CliRun r = CliRun.of(TinyRuns.pretrainArgs(missing, run, 1));
+    assertEquals(2, r.code(), r.err());
+    assertEquals("fima: " + missing + ": dataset root: folder not found", r.err().trim());
+    assertFalse(Files.exists(run), "no run folder for a dataset that is not there");
+  }
+
+  @Test
   void maxSkippedStepsOutOfRangeIsRejectedNamingTheField() {
     CliRun r =
         CliRun.of(List.of("finetune", "--print-config", "--set", "checkpoint.maxSkippedSteps=0"));
