@@ -1,15 +1,26 @@
 package dev.fima.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fima.djl.backbone.BackboneArchive;
+import dev.fima.djl.pretrain.PretrainCheckpoint;
+import dev.fima.djl.train.AtomicFiles;
 import dev.fima.djl.train.CheckpointStore;
+import dev.fima.djl.train.RunInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -199,6 +210,248 @@ class BadInputCliTest {
     assertEquals(2, r.code(), r.err());
     assertEquals("fima: " + missing + ": dataset root: folder not found", r.err().trim());
     assertFalse(Files.exists(run), "no run folder for a dataset that is not there");
+  }
+
+  /** A one-epoch pretraining run with checkpoints after steps 3 and 6, run on first use. */
+  private static Path pretrained() {
+    Path run = dir.resolve("pretrained");
+    if (!hasCheckpoints(run)) {
+      CliRun r = CliRun.of(TinyRuns.pretrainArgs(data, run, 1, "checkpoint.everySteps=3"));
+      assertEquals(0, r.code(), r.err());
+    }
+    return run;
+  }
+
+  private static Path checkpoint(long step) {
+    return pretrained()
+        .resolve(CheckpointStore.FOLDER)
+        .resolve(String.format("%s%012d", CheckpointStore.PREFIX, step));
+  }
+
+  private static Map<String, byte[]> contents(Path folder) throws IOException {
+    Map<String, byte[]> files = new TreeMap<>();
+    try (Stream<Path> list = Files.list(folder)) {
+      for (Path f : (Iterable<Path>) list::iterator) {
+        files.put(f.getFileName().toString(), Files.readAllBytes(f));
+      }
+    }
+    return files;
+  }
+
+  private static void assertSameContents(Map<String, byte[]> expected, Path folder)
+      throws IOException {
+    Map<String, byte[]> actual = contents(folder);
+    assertEquals(expected.keySet(), actual.keySet(), folder.toString());
+    for (String name : expected.keySet()) {
+      assertArrayEquals(expected.get(name), actual.get(name), name + " changed");
+    }
+  }
+
+  private static List<String> temporaries(Path folder) throws IOException {
+    try (Stream<Path> list = Files.list(folder)) {
+      return list.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith(AtomicFiles.TEMP_PREFIX))
+          .toList();
+    }
+  }
+
+  @Test
+  void exportIntoAFolderThatCannotBeWrittenIsOneLine() throws IOException {
+    Path blocker = Files.writeString(dir.resolve("a-file"), "mine\n");
+    Path target = blocker.resolve("backbone");
+    CliRun r = CliRun.of("export", pretrained().toString(), "-o", target.toString());
+    assertEquals(2, r.code(), r.err());
+    assertEquals(
+        "fima: "
+            + target
+            + ": cannot write the backbone: "
+            + blocker.toAbsolutePath()
+            + ": a file of that name is in the way",
+        r.err().trim());
+    assertEquals("mine\n", Files.readString(blocker));
+
+    Path readOnly = Files.createDirectories(dir.resolve("read-only"));
+    Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+    try {
+      if (!Files.isWritable(readOnly)) { // root may write anywhere
+        CliRun ro = CliRun.of("export", pretrained().toString(), "-o", readOnly + "/backbone");
+        assertEquals(2, ro.code(), ro.err());
+        assertTrue(
+            ro.err().startsWith("fima: " + readOnly + "/backbone: cannot write the backbone: "),
+            ro.err());
+        assertTrue(ro.err().trim().endsWith(": permission denied"), ro.err());
+      }
+    } finally {
+      Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+
+  @Test
+  void exportOverAnExportedBackboneIsRefusedUnlessForcedAndNeverDeletesOtherFiles()
+      throws IOException {
+    Path target = dir.resolve("exported");
+    assertEquals(0, CliRun.of("export", checkpoint(3).toString(), "-o", target.toString()).code());
+    Map<String, byte[]> first = contents(target);
+    assertEquals(
+        java.util.Set.of(BackboneArchive.DESCRIPTOR_FILE, BackboneArchive.PARAMETERS_FILE),
+        first.keySet());
+
+    CliRun refused = CliRun.of("export", checkpoint(6).toString(), "-o", target.toString());
+    assertEquals(2, refused.code(), refused.err());
+    assertEquals(
+        "fima: "
+            + target
+            + ": already holds an exported backbone: choose another folder, or add --force to"
+            + " replace it",
+        refused.err().trim());
+    assertSameContents(first, target);
+
+    CliRun forced =
+        CliRun.of("export", checkpoint(6).toString(), "-o", target.toString(), "--force");
+    assertEquals(0, forced.code(), forced.err());
+    assertEquals(
+        6,
+        BackboneArchive.readDescriptor(target).extra().get("pretraining") instanceof Map<?, ?> p
+            ? ((Number) p.get("step")).intValue()
+            : -1,
+        "the backbone of step 6 replaced the one of step 3");
+    assertEquals(List.of(), temporaries(dir), "no partial folder is left beside it");
+
+    Files.writeString(target.resolve("notes.txt"), "my notes\n");
+    Map<String, byte[]> withNotes = contents(target);
+    CliRun kept = CliRun.of("export", checkpoint(3).toString(), "-o", target.toString(), "--force");
+    assertEquals(2, kept.code(), kept.err());
+    assertEquals(
+        "fima: "
+            + target
+            + ": holds files that are not an exported backbone (notes.txt): export into a new or"
+            + " empty folder",
+        kept.err().trim());
+    assertSameContents(withNotes, target);
+  }
+
+  @Test
+  void aTruncatedOrEmptyParametersFileIsNamedWithBothSizes() throws IOException {
+    Path exported = dir.resolve("to-truncate");
+    assertEquals(0, CliRun.of("export", pretrained().toString(), "-o", exported.toString()).code());
+    long full = Files.size(exported.resolve(BackboneArchive.PARAMETERS_FILE));
+    for (long size : new long[] {1000, 0}) {
+      Path cut = dir.resolve("cut-" + size);
+      Files.createDirectories(cut);
+      for (String f : List.of(BackboneArchive.DESCRIPTOR_FILE, BackboneArchive.PARAMETERS_FILE)) {
+        Files.copy(exported.resolve(f), cut.resolve(f));
+      }
+      Path params = cut.resolve(BackboneArchive.PARAMETERS_FILE);
+      try (var channel = java.nio.channels.FileChannel.open(params, StandardOpenOption.WRITE)) {
+        channel.truncate(size);
+      }
+      Map<String, byte[]> before = contents(cut);
+      CliRun r =
+          CliRun.of(
+              "linear-probe",
+              "--backbone",
+              cut.toString(),
+              "--data",
+              data.toString(),
+              "-o",
+              dir.resolve("probe-" + size).toString(),
+              "--set",
+              "clip.frames=8",
+              "--set",
+              "clip.crop=32");
+      assertEquals(2, r.code(), r.err());
+      assertEquals(
+          "fima: "
+              + params
+              + ": is truncated: it has "
+              + size
+              + " bytes, the parameters of this backbone take "
+              + full
+              + " (an interrupted copy or export?); copy or export it again",
+          r.err().trim());
+      assertSameContents(before, cut);
+    }
+  }
+
+  @Test
+  void aCheckpointOfAnotherKindOrFormatSaysWhatItIs() throws IOException {
+    // A fine-tuning checkpoint given to pretraining: its state has no format number.
+    Path finetune = dir.resolve("finetune-run/checkpoints/checkpoint-000000000003");
+    Files.createDirectories(finetune);
+    Path finetuneState = finetune.resolve(PretrainCheckpoint.STATE);
+    Files.writeString(
+        finetuneState,
+        "{\"nextEpoch\":1,\"nextBatch\":0,\"step\":3,\"validations\":[],\"bestEpoch\":0,"
+            + "\"bestValidationTop1\":-1.0}");
+    CliRun r = CliRun.of("export", dir.resolve("finetune-run").toString(), "-o", dir + "/x");
+    assertEquals(2, r.code(), r.err());
+    assertEquals(
+        "fima: "
+            + finetuneState
+            + ": is a fine-tuning checkpoint's state, not a pretraining one: resume it with fima"
+            + " finetune --resume",
+        r.err().trim());
+
+    // A checkpoint of a later format: copied from a real one, its manifest redone.
+    Path later = dir.resolve("later/checkpoints/checkpoint-000000000006");
+    Files.createDirectories(later);
+    for (Map.Entry<String, byte[]> f : contents(checkpoint(6)).entrySet()) {
+      Files.write(later.resolve(f.getKey()), f.getValue());
+    }
+    Path state = later.resolve(PretrainCheckpoint.STATE);
+    com.fasterxml.jackson.databind.node.ObjectNode json =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            dev.fima.api.config.Configs.json().readTree(state.toFile());
+    json.put("format", 2);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("versions")).put("fima-j", "9.9");
+    Files.writeString(state, json.toString());
+    dev.fima.djl.train.CheckpointManifest.write(later);
+    Path run = dir.resolve("later-resumed");
+    CliRun resumed =
+        CliRun.of(
+            concat(
+                TinyRuns.pretrainArgs(data, run, 1), "--resume", dir.resolve("later").toString()));
+    assertEquals(2, resumed.code(), resumed.err());
+    assertEquals(
+        "fima: "
+            + state
+            + ": was written by FIMA-J 9.9 in checkpoint format 2; this version of FIMA-J ("
+            + RunInfo.fimaVersion()
+            + ") reads format 1",
+        resumed.err().trim());
+    assertFalse(Files.exists(run), "nothing is written for a checkpoint that cannot be read");
+  }
+
+  @Test
+  void outputsGetTheUsersDefaultPermissionsNotOwnerOnly() throws IOException {
+    // What the umask of this process gives a new file and folder.
+    Set<PosixFilePermission> file =
+        Files.getPosixFilePermissions(Files.createFile(dir.resolve("umask-file")));
+    Set<PosixFilePermission> folder =
+        Files.getPosixFilePermissions(Files.createDirectory(dir.resolve("umask-folder")));
+    Path exported = dir.resolve("umask-export");
+    assertEquals(0, CliRun.of("export", pretrained().toString(), "-o", exported.toString()).code());
+    int checked = 0;
+    for (Path root : List.of(data, pretrained(), exported)) {
+      try (Stream<Path> walk = Files.walk(root)) {
+        for (Path p : (Iterable<Path>) walk::iterator) {
+          Set<PosixFilePermission> expected = Files.isDirectory(p) ? folder : file;
+          assertEquals(
+              PosixFilePermissions.toString(expected),
+              PosixFilePermissions.toString(Files.getPosixFilePermissions(p)),
+              p.toString());
+          checked++;
+        }
+      }
+    }
+    // The split files, run files, checkpoint files and folders and the export all count.
+    assertTrue(checked > 30, checked + " paths");
+  }
+
+  private static List<String> concat(List<String> args, String... more) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of(more));
+    return all;
   }
 
   @Test
