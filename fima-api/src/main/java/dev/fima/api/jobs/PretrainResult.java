@@ -12,6 +12,9 @@ import java.util.Map;
  * @param steps optimiser steps completed
  * @param lastEpochLosses mean of each loss term over the last epoch, by term name
  * @param seconds wall-clock training time
+ * @param batchesIntoEpoch batches done of the epoch after the completed ones (0 unless the run
+ *     stopped within an epoch)
+ * @param batchesPerEpoch batches per epoch
  */
 public record PretrainResult(
     Path outputDir,
@@ -19,4 +22,6 @@ public record PretrainResult(
     int epochs,
     long steps,
     Map<String, Double> lastEpochLosses,
-    double seconds) {}
+    double seconds,
+    int batchesIntoEpoch,
+    int batchesPerEpoch) {}

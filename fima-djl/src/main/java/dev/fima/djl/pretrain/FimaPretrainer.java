@@ -221,7 +221,9 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
             finished.position().epoch(),
             finished.position().step(),
             finished.lastEpochMeans(),
-            (System.nanoTime() - started) / 1e9);
+            (System.nanoTime() - started) / 1e9,
+            finished.position().batch(),
+            loader.batchesPerEpoch());
       }
     }
   }

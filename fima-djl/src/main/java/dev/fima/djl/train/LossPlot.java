@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -85,6 +84,6 @@ public final class LossPlot {
       renderer.setSeriesStroke(i, new BasicStroke(1.5f));
     }
     plot.setRenderer(renderer);
-    AtomicFiles.write(png, out -> ChartUtils.writeChartAsPNG(out, chart, 900, 500));
+    AtomicFiles.write(png, out -> PngCharts.write(out, chart, 900, 500));
   }
 }

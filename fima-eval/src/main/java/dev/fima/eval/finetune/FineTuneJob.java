@@ -250,7 +250,13 @@ public final class FineTuneJob implements FineTuner, Stoppable {
         if (progressBar) {
           listeners.add(new ProgressLine(config.epochs(), List.of("loss", "accuracy")));
         }
-        state = train(loader, sgd, server, store, listeners, state);
+        try {
+          state = train(loader, sgd, server, store, listeners, state);
+        } catch (TrainingStoppedException stopped) {
+          // A stopped run keeps its curves so far, as a finished one does.
+          plot(metrics);
+          throw stopped;
+        }
       } catch (IOException e) {
         throw new DataException(out, "cannot write the run's files: " + e.getMessage(), e);
       }
@@ -386,7 +392,8 @@ public final class FineTuneJob implements FineTuner, Stoppable {
                       new FinetuneState(epoch, b, step, validations, bestEpoch, bestTop1));
             }
             if (stopping) {
-              throw stopped(epoch, step, lastCheckpoint);
+              throw stopped(
+                  ProgressLine.position(epoch, b, batches, config.epochs()), step, lastCheckpoint);
             }
           }
         }
@@ -433,19 +440,20 @@ public final class FineTuneJob implements FineTuner, Stoppable {
                   new FinetuneState(epoch + 1, 0, step, validations, bestEpoch, bestTop1));
         }
         if (stopping) {
-          throw stopped(epoch + 1, step, lastCheckpoint);
+          throw stopped(
+              ProgressLine.position(epoch + 1, 0, batches, config.epochs()), step, lastCheckpoint);
         }
       }
       return new FinetuneState(config.epochs(), 0, step, validations, bestEpoch, bestTop1);
     }
 
-    private TrainingStoppedException stopped(int epoch, long step, Path checkpoint) {
+    private TrainingStoppedException stopped(String where, long step, Path checkpoint) {
       return new TrainingStoppedException(
-          "fine-tuning stopped on request at epoch "
-              + epoch
-              + ", step "
+          "fine-tuning stopped on request after step "
               + step
-              + "; checkpoint "
+              + " ("
+              + where
+              + "); checkpoint "
               + checkpoint
               + ". Continue with: fima finetune --resume "
               + out
