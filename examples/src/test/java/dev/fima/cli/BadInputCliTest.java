@@ -448,6 +448,43 @@ class BadInputCliTest {
     assertTrue(checked > 30, checked + " paths");
   }
 
+  @Test
+  void featureExtractionOfTheProbeAndRetrievalShowsAProgressBar() throws Exception {
+    for (String job : List.of("linear-probe", "retrieve")) {
+      Path logs = dir.resolve(job + "-logs");
+      Process child =
+          TinyRuns.start(
+              List.of(
+                  job,
+                  "--backbone",
+                  "random:r3d-tiny?width=0.5",
+                  "--data",
+                  data.toString(),
+                  "-o",
+                  dir.resolve(job + "-run").toString(),
+                  "--set",
+                  "clip.frames=8",
+                  "--set",
+                  "clip.stride=1",
+                  "--set",
+                  "clip.crop=32",
+                  "--set",
+                  "run.threads=1"),
+              logs);
+      assertTrue(child.waitFor(300, java.util.concurrent.TimeUnit.SECONDS), job + " did not end");
+      String out = TinyRuns.text(logs.resolve("stdout.txt"));
+      assertEquals(0, child.exitValue(), out + TinyRuns.text(logs.resolve("stderr.txt")));
+      // Off a terminal the bar prints a line at each tenth: 4 test videos, one per batch.
+      for (String line :
+          List.of(
+              "features test-10x1  50% |===============               | 2/4 batches, 2 videos",
+              "features test-10x1  70% |=====================         | 3/4 batches, 3 videos",
+              "features test-10x1 100% |==============================| 4/4 batches, 4 videos")) {
+        assertTrue(out.contains(line), job + ":\n" + out);
+      }
+    }
+  }
+
   private static List<String> concat(List<String> args, String... more) {
     List<String> all = new ArrayList<>(args);
     all.addAll(List.of(more));
