@@ -50,7 +50,7 @@ final class ExportCommand implements Callable<Integer> {
               + " it");
     }
     ExportConfig config = new ExportConfig(checkpoint.toString(), output.toString());
-    Path written = JobCommand.injector().getInstance(BackboneExporter.class).export(config);
+    Path written = JobCommand.injector(spec).getInstance(BackboneExporter.class).export(config);
     out.println("backbone exported to " + written.toAbsolutePath());
     out.flush();
     return 0;

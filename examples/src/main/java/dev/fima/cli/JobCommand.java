@@ -2,6 +2,8 @@ package dev.fima.cli;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.util.Modules;
 import dev.fima.api.ConfigException;
 import dev.fima.api.config.Configs;
 import dev.fima.datasets.DatasetsModule;
@@ -53,7 +55,7 @@ abstract class JobCommand<C> implements Callable<Integer> {
         out().flush();
         return 0;
       }
-      run(config, injector());
+      run(config, injector(spec));
       return 0;
     } catch (ConfigException e) {
       throw withOptionHint(e);
@@ -72,6 +74,17 @@ abstract class JobCommand<C> implements Callable<Integer> {
   /** Builds the injector that wires datasets, trainers and evaluators. */
   static Injector injector() {
     return Guice.createInjector(new DatasetsModule(), new DjlModule(), new EvalModule());
+  }
+
+  /**
+   * Builds the injector of a command: the modules of {@link #injector()} with the bindings the
+   * command line was built with laid over them ({@link FimaCli#newCommandLine(Module...)}).
+   */
+  static Injector injector(CommandSpec spec) {
+    List<Module> overrides =
+        spec.root().userObject() instanceof FimaCli cli ? cli.overrides() : List.of();
+    return Guice.createInjector(
+        Modules.override(new DatasetsModule(), new DjlModule(), new EvalModule()).with(overrides));
   }
 
   /**

@@ -10,7 +10,10 @@ import dev.fima.djl.pretrain.PretrainCheckpoint;
 import dev.fima.djl.train.AtomicFiles;
 import dev.fima.djl.train.CheckpointStore;
 import dev.fima.djl.train.RunInfo;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -483,6 +487,95 @@ class BadInputCliTest {
         assertTrue(out.contains(line), job + ":\n" + out);
       }
     }
+  }
+
+  /**
+   * Checkpoint writes on a disk that fills up during the {@code n}th: each checkpoint is written by
+   * the real atomic writer, and the {@code n}th fails as Java reports a full disk, with half of its
+   * model file on disk.
+   */
+  private static com.google.inject.Module diskFullAt(int n) {
+    AtomicInteger writes = new AtomicInteger();
+    CheckpointStore.FolderWrites filling =
+        (target, contents) ->
+            AtomicFiles.writeFolder(
+                target,
+                folder -> {
+                  contents.write(folder);
+                  if (writes.incrementAndGet() == n) {
+                    Path model = folder.resolve(PretrainCheckpoint.MODEL);
+                    try (var channel =
+                        java.nio.channels.FileChannel.open(model, StandardOpenOption.WRITE)) {
+                      channel.truncate(channel.size() / 2);
+                    }
+                    throw new IOException("No space left on device");
+                  }
+                });
+    return binder -> binder.bind(CheckpointStore.FolderWrites.class).toInstance(filling);
+  }
+
+  @Test
+  void aDiskThatFillsUpKeepsTheLastGoodCheckpointAndRemovesThePartialOne() throws IOException {
+    Path run = dir.resolve("disk-full");
+    Path checkpoints = run.resolve(CheckpointStore.FOLDER);
+    CliRun r = CliRun.of(diskFullAt(2), TinyRuns.pretrainArgs(data, run, 2));
+    assertEquals(2, r.code(), r.err());
+    Path kept = checkpoints.resolve("checkpoint-000000000006");
+    assertEquals(
+        "fima: "
+            + checkpoints
+            + ": cannot write the checkpoint of step 12: No space left on device; the last good"
+            + " checkpoint, "
+            + kept
+            + ", is kept: free some space, then continue with --resume "
+            + run,
+        r.err().trim());
+    try (Stream<Path> left = Files.list(checkpoints)) {
+      assertEquals(List.of(kept), left.toList(), "the partial checkpoint is removed");
+    }
+    assertTrue(dev.fima.djl.train.CheckpointManifest.check(kept, true).isEmpty());
+
+    // Space freed, the run continues from the kept checkpoint to its end.
+    CliRun resumed =
+        CliRun.of(concat(TinyRuns.pretrainArgs(data, run, 2), "--resume", run.toString()));
+    assertEquals(0, resumed.code(), resumed.err());
+    assertEquals(12, TinyRuns.steps(run).size());
+
+    // A disk full at the first checkpoint: nothing to keep, and the message says so.
+    Path first = dir.resolve("disk-full-first");
+    CliRun none = CliRun.of(diskFullAt(1), TinyRuns.pretrainArgs(data, first, 1));
+    assertEquals(2, none.code(), none.err());
+    assertEquals(
+        "fima: "
+            + first.resolve(CheckpointStore.FOLDER)
+            + ": cannot write the checkpoint of step 6: No space left on device; no checkpoint"
+            + " was written before it, so this run has to start again",
+        none.err().trim());
+    assertEquals(List.of(), temporaries(first.resolve(CheckpointStore.FOLDER)));
+  }
+
+  @Test
+  void aDiskTooSmallForTheKeptCheckpointsIsAWarningBeforeTraining() {
+    Path run = dir.resolve("small-disk");
+    PrintStream console = System.err;
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+    CliRun r;
+    try {
+      // No disk holds a hundred million checkpoints of 0.9 MB.
+      r = CliRun.of(TinyRuns.pretrainArgs(data, run, 1, "checkpoint.keep=100000000"));
+    } finally {
+      System.setErr(console);
+    }
+    assertEquals(0, r.code(), r.err());
+    String warnings = log.toString(StandardCharsets.UTF_8);
+    assertTrue(
+        warnings.contains(run.resolve(CheckpointStore.FOLDER) + ": the disk has "), warnings);
+    assertTrue(
+        warnings.contains(
+            " MB free, but checkpoint.keep = 100000000 checkpoints of about 0.9 MB and the next"
+                + " one while it is written need "),
+        warnings);
   }
 
   private static List<String> concat(List<String> args, String... more) {

@@ -8,13 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.inject.Binding;
 import com.google.inject.Injector;
 import com.google.inject.Key;
+import dev.fima.api.DataException;
+import dev.fima.api.jobs.Pretrainer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class CliTest {
@@ -173,6 +179,52 @@ class CliTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("seed: 99"), r.out());
     assertTrue(r.out().contains("output: x/y"), r.out());
+  }
+
+  @Test
+  void anInternalErrorIsOneLineSayingWhereItsTraceIs(@TempDir Path traces) throws Exception {
+    Pretrainer broken =
+        (config, resume) -> {
+          throw new IllegalStateException("an index out of step");
+        };
+    String previous = System.setProperty(FimaCli.ERROR_DIR_PROPERTY, traces.toString());
+    CliRun r;
+    try {
+      r = CliRun.of(b -> b.bind(Pretrainer.class).toInstance(broken), List.of("pretrain"));
+    } finally {
+      if (previous == null) {
+        System.clearProperty(FimaCli.ERROR_DIR_PROPERTY);
+      } else {
+        System.setProperty(FimaCli.ERROR_DIR_PROPERTY, previous);
+      }
+    }
+    assertEquals(FimaCli.INTERNAL_ERROR, r.code(), r.err());
+    List<Path> written;
+    try (Stream<Path> files = Files.list(traces)) {
+      written = files.toList();
+    }
+    assertEquals(1, written.size(), written.toString());
+    assertEquals(
+        "fima: internal error: java.lang.IllegalStateException: an index out of step (a bug; the"
+            + " full trace is in "
+            + written.get(0)
+            + ")",
+        r.err().trim());
+    String trace = Files.readString(written.get(0));
+    assertTrue(trace.startsWith("java.lang.IllegalStateException: an index out of step"), trace);
+    assertTrue(trace.contains("at dev.fima.cli.PretrainCommand.run"), trace);
+  }
+
+  @Test
+  void aUserErrorCarriedByAnotherExceptionIsStillOneLine() {
+    Pretrainer wrapping =
+        (config, resume) -> {
+          throw new java.util.concurrent.CompletionException(
+              new DataException(Path.of("videos/a.avi"), "unreadable: moov atom not found"));
+        };
+    CliRun r = CliRun.of(b -> b.bind(Pretrainer.class).toInstance(wrapping), List.of("pretrain"));
+    assertEquals(FimaCli.USER_ERROR, r.code(), r.err());
+    assertEquals("fima: videos/a.avi: unreadable: moov atom not found", r.err().trim());
   }
 
   @Test

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.fima.api.ConfigException;
+import dev.fima.api.DataException;
 import dev.fima.api.Devices;
 import dev.fima.api.FimaException;
 import dev.fima.api.FimaRuntime;
@@ -38,7 +39,6 @@ import dev.fima.djl.train.StepListener;
 import dev.fima.djl.train.StepRecord;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,6 +88,7 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
 
   private final PretrainDataSource data;
   private final PretrainModelFactory models;
+  private final CheckpointStore.FolderWrites checkpointWrites;
   private final List<StepListener> extraListeners = new ArrayList<>();
   private final AtomicBoolean stop = new AtomicBoolean();
   private boolean progressBar = true;
@@ -98,10 +99,25 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
    * @param data where batches and augmentation come from
    * @param models builds the model of a run
    */
-  @Inject
   public FimaPretrainer(PretrainDataSource data, PretrainModelFactory models) {
+    this(data, models, AtomicFiles::writeFolder);
+  }
+
+  /**
+   * Creates the loop with its own way of writing checkpoint folders.
+   *
+   * @param data where batches and augmentation come from
+   * @param models builds the model of a run
+   * @param checkpointWrites writes checkpoint folders ({@link AtomicFiles#writeFolder})
+   */
+  @Inject
+  public FimaPretrainer(
+      PretrainDataSource data,
+      PretrainModelFactory models,
+      CheckpointStore.FolderWrites checkpointWrites) {
     this.data = data;
     this.models = models;
+    this.checkpointWrites = checkpointWrites;
   }
 
   /**
@@ -143,7 +159,8 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
     PretrainValidation.check(config, devices.length);
     Path runDir = Path.of(config.run().output());
     CheckpointStore store =
-        new CheckpointStore(runDir.resolve(CheckpointStore.FOLDER), config.checkpoint().keep());
+        new CheckpointStore(
+            runDir.resolve(CheckpointStore.FOLDER), config.checkpoint().keep(), checkpointWrites);
     Path resumeCheckpoint = resumeFrom == null ? null : CheckpointStore.resolve(resumeFrom);
     if (resumeCheckpoint == null && store.latest().isPresent()) {
       throw new ConfigException(
@@ -193,6 +210,9 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
             }
           }
         }
+        store
+            .checkSpace(PretrainCheckpoint.estimatedBytes(model, queues))
+            .ifPresent(warning -> LOG.warn("{}", warning));
         writeConfig(runDir, config, resumeCheckpoint);
         MetricsLog metrics = new MetricsLog(runDir.resolve(MetricsLog.FILE));
         metrics.truncateAfterStep(resumeCheckpoint == null ? -1 : position.step());
@@ -234,8 +254,7 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
       AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), Configs.toYaml(config));
       RunInfo.write(runDir, config.run().seed(), resumedFrom);
     } catch (IOException e) {
-      throw new FimaException(
-          "cannot write into the run folder " + runDir + ": " + e.getMessage(), e);
+      throw DataException.cannotWrite(runDir, "the run's configuration", e);
     }
   }
 
@@ -410,7 +429,19 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
                 folder -> PretrainCheckpoint.write(folder, config, position, model, sgd, queues));
         lastCheckpointStep = position.step();
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot write a checkpoint into " + store.directory(), e);
+        throw new DataException(
+            store.directory(),
+            "cannot write the checkpoint of step "
+                + position.step()
+                + ": "
+                + DataException.reason(e)
+                + (lastCheckpoint == null
+                    ? "; no checkpoint was written before it, so this run has to start again"
+                    : "; the last good checkpoint, "
+                        + lastCheckpoint
+                        + ", is kept: free some space, then continue with --resume "
+                        + store.directory().getParent()),
+            e);
       }
     }
   }

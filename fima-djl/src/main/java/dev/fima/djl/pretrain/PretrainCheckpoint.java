@@ -2,6 +2,7 @@ package dev.fima.djl.pretrain;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -134,6 +135,30 @@ public final class PretrainCheckpoint {
       encode(folder.resolve(QUEUES), queues.state(scratch));
     }
     Files.writeString(folder.resolve(STATE), JSON.writeValueAsString(state));
+  }
+
+  /**
+   * Estimates a checkpoint's size before writing one: the values of every parameter, of the SGD
+   * momentum of the trained ones and of the queues, plus a margin for names, headers and {@code
+   * state.json}.
+   *
+   * @param model the model
+   * @param queues the queues
+   * @return the expected size in bytes
+   */
+  public static long estimatedBytes(PretrainModel model, ContrastQueues queues) {
+    long bytes = 0;
+    for (Parameter p : NamedParameters.of(model.block()).values()) {
+      bytes += p.getArray().size() * p.getArray().getDataType().getNumOfBytes();
+    }
+    for (Parameter p : NamedParameters.of(model.trainable()).values()) {
+      bytes += p.getArray().size() * p.getArray().getDataType().getNumOfBytes();
+    }
+    for (FeatureQueue q : queues.byName().values()) {
+      bytes += (long) q.size() * q.dim() * Float.BYTES;
+    }
+    // Names, array headers and state.json added 5.6 % to the raw values of the tests' r3d-tiny.
+    return bytes + bytes / 10 + 64 * 1024;
   }
 
   /**

@@ -37,6 +37,30 @@ class CheckpointStoreTest {
   }
 
   @Test
+  void freeSpaceIsCheckedAgainstTheKeptCheckpointsAndTheNextOne() {
+    Path folder = dir.resolve(CheckpointStore.FOLDER);
+    long mb = 1024 * 1024;
+    // keep 3: three kept and the one being written, 4 x 10 MB.
+    assertTrue(CheckpointStore.checkSpace(folder, 40 * mb, 10 * mb, 3).isEmpty());
+    assertEquals(
+        folder
+            + ": the disk has 39.0 MB free, but checkpoint.keep = 3 checkpoints of about 10.0 MB"
+            + " and the next one while it is written need 40.0 MB: lower checkpoint.keep or free"
+            + " some space, or a checkpoint write will fail",
+        CheckpointStore.checkSpace(folder, 39 * mb, 10 * mb, 3).orElseThrow());
+    DataException none =
+        assertThrows(
+            DataException.class, () -> CheckpointStore.checkSpace(folder, 9 * mb, 10 * mb, 3));
+    assertEquals(
+        folder
+            + ": the disk has 9.0 MB free, and one checkpoint takes about 10.0 MB: free some space"
+            + " or choose another output folder (run.output)",
+        none.getMessage());
+    // The real disk of the temporary folder holds a tiny checkpoint.
+    assertTrue(new CheckpointStore(folder, 1).checkSpace(1024).isEmpty());
+  }
+
+  @Test
   void aFailedWriteLeavesEarlierCheckpointsAndNoPartialOne() throws IOException {
     CheckpointStore store = new CheckpointStore(dir, 3);
     store.write(1, text("one"));
