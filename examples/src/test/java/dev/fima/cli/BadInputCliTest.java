@@ -573,8 +573,8 @@ class BadInputCliTest {
         warnings.contains(run.resolve(CheckpointStore.FOLDER) + ": the disk has "), warnings);
     assertTrue(
         warnings.contains(
-            " MB free, but checkpoint.keep = 100000000 checkpoints of about 0.9 MB and the next"
-                + " one while it is written need "),
+            " MB free, but checkpoint.keep = 100000000 checkpoints of about 0.9 MB (0 written so"
+                + " far) and the next one while it is written need "),
         warnings);
   }
 

@@ -107,7 +107,7 @@ public final class CheckpointStore {
     }
     try {
       long usable = Files.getFileStore(existing).getUsableSpace();
-      return checkSpace(directory, usable, bytesPerCheckpoint, keep);
+      return checkSpace(directory, usable, bytesPerCheckpoint, keep, list().size());
     } catch (IOException e) {
       // A file system that does not report its space is no reason to refuse a run.
       return Optional.empty();
@@ -122,11 +122,13 @@ public final class CheckpointStore {
    * @param usable bytes free for this process
    * @param bytesPerCheckpoint the expected size of one checkpoint
    * @param keep checkpoints kept
-   * @return a warning when {@code keep + 1} checkpoints do not fit
+   * @param written checkpoints already in the store (a resumed run's), whose space is taken
+   * @return a warning when the checkpoints still to come, up to {@code keep} and the one being
+   *     written, do not fit
    * @throws DataException when one does not fit
    */
   static Optional<String> checkSpace(
-      Path directory, long usable, long bytesPerCheckpoint, int keep) {
+      Path directory, long usable, long bytesPerCheckpoint, int keep, int written) {
     if (usable < bytesPerCheckpoint) {
       throw new DataException(
           directory,
@@ -137,18 +139,20 @@ public final class CheckpointStore {
               usable / MB,
               bytesPerCheckpoint / MB));
     }
-    long needed = bytesPerCheckpoint * (keep + 1L);
+    // Pruning follows each write, so the store peaks at keep checkpoints plus the one in writing.
+    long needed = bytesPerCheckpoint * (keep - Math.min(written, keep) + 1L);
     if (usable < needed) {
       return Optional.of(
           String.format(
               Locale.ROOT,
               "%s: the disk has %.1f MB free, but checkpoint.keep = %d checkpoints of about %.1f MB"
-                  + " and the next one while it is written need %.1f MB: lower checkpoint.keep or"
-                  + " free some space, or a checkpoint write will fail",
+                  + " (%d written so far) and the next one while it is written need %.1f MB more:"
+                  + " lower checkpoint.keep or free some space, or a checkpoint write may fail",
               directory,
               usable / MB,
               keep,
               bytesPerCheckpoint / MB,
+              Math.min(written, keep),
               needed / MB));
     }
     return Optional.empty();
