@@ -396,6 +396,21 @@ class BadInputCliTest {
             + " finetune --resume",
         r.err().trim());
 
+    // And the other way round: a pretraining run given to fine-tuning.
+    CliRun tuned =
+        CliRun.of(
+            concat(
+                TinyRuns.finetuneArgs(data, dir.resolve("tuned"), 1),
+                "--resume",
+                pretrained().toString()));
+    assertEquals(2, tuned.code(), tuned.err());
+    assertEquals(
+        "fima: "
+            + checkpoint(6).resolve(PretrainCheckpoint.STATE)
+            + ": is a pretraining checkpoint's state, not a fine-tuning one: export its backbone"
+            + " (fima export) and give that as --backbone",
+        tuned.err().trim());
+
     // A checkpoint of a later format: copied from a real one, its manifest redone.
     Path later = dir.resolve("later/checkpoints/checkpoint-000000000006");
     Files.createDirectories(later);

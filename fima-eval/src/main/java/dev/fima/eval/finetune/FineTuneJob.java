@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -480,6 +481,7 @@ public final class FineTuneJob implements FineTuner, Stoppable {
     }
 
     private FinetuneState restore(Path checkpoint, MomentumSgd sgd) {
+      requireFinetuneCheckpoint(checkpoint.resolve(STATE));
       ParameterFiles.load(model, checkpoint.resolve(MODEL_PARAMS), manager);
       Path optimizer = checkpoint.resolve(OPTIMIZER_STATE);
       try (NDManager scratch = manager.newSubManager();
@@ -504,6 +506,21 @@ public final class FineTuneJob implements FineTuner, Stoppable {
                 + " epochs the checkpoint already trained");
       }
       return state;
+    }
+
+    /** Names a pretraining checkpoint given to {@code --resume} as what it is. */
+    private void requireFinetuneCheckpoint(Path statePath) {
+      try {
+        JsonNode state = JSON.readTree(statePath.toFile());
+        if (state.has("format") && !state.has("nextEpoch")) {
+          throw new DataException(
+              statePath,
+              "is a pretraining checkpoint's state, not a fine-tuning one: export its backbone"
+                  + " (fima export) and give that as --backbone");
+        }
+      } catch (IOException e) {
+        throw new DataException(statePath, "unreadable: " + DataException.reason(e), e);
+      }
     }
 
     private void plot(MetricsLog metrics) {
