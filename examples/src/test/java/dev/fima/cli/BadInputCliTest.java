@@ -251,6 +251,13 @@ class BadInputCliTest {
     }
   }
 
+  /** Cuts a file to its first bytes, as an interrupted copy or a full disk leaves it. */
+  private static void truncate(Path file, long size) throws IOException {
+    try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.truncate(size);
+    }
+  }
+
   private static List<String> temporaries(Path folder) throws IOException {
     try (Stream<Path> list = Files.list(folder)) {
       return list.map(p -> p.getFileName().toString())
@@ -346,9 +353,7 @@ class BadInputCliTest {
         Files.copy(exported.resolve(f), cut.resolve(f));
       }
       Path params = cut.resolve(BackboneArchive.PARAMETERS_FILE);
-      try (var channel = java.nio.channels.FileChannel.open(params, StandardOpenOption.WRITE)) {
-        channel.truncate(size);
-      }
+      truncate(params, size);
       Map<String, byte[]> before = contents(cut);
       CliRun r =
           CliRun.of(
@@ -519,10 +524,7 @@ class BadInputCliTest {
                   contents.write(folder);
                   if (writes.incrementAndGet() == n) {
                     Path model = folder.resolve(PretrainCheckpoint.MODEL);
-                    try (var channel =
-                        java.nio.channels.FileChannel.open(model, StandardOpenOption.WRITE)) {
-                      channel.truncate(channel.size() / 2);
-                    }
+                    truncate(model, Files.size(model) / 2);
                     throw new IOException("No space left on device");
                   }
                 });
