@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
     name = "soak",
     mixinStandardHelpOptions = true,
     description =
-        "Resident memory over a long pretraining run and a long loader run (growth goal < 5%).")
+        "Resident memory over a long pretraining run and a long loader run (growth goal < 5%%).")
 final class BenchSoakCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

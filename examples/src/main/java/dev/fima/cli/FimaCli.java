@@ -1,7 +1,20 @@
 package dev.fima.cli;
 
+import com.google.inject.Module;
 import dev.fima.api.FimaException;
 import dev.fima.api.FimaRuntime;
+import dev.fima.api.config.Configs;
+import dev.fima.api.io.TempFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashSet;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,6 +22,12 @@ import picocli.CommandLine.Command;
  * The {@code fima} command line: one subcommand per job. Every job reads a typed configuration
  * (defaults, then {@code --config} file, then {@code --set} overrides), validates it before any
  * heavy work, and runs with DJL in offline mode.
+ *
+ * <p>No stack trace reaches the console: a user error ({@link FimaException}, also when another
+ * exception carries it as its cause) is one line {@code fima: <message>} and exit status 2; any
+ * other failure is a bug, reported as one line saying where its full trace was written (the folder
+ * of the system property {@value #ERROR_DIR_PROPERTY}, by default the system's temporary folder)
+ * and exit status 1.
  */
 @Command(
     name = "fima",
@@ -32,7 +51,22 @@ import picocli.CommandLine.Command;
     })
 public final class FimaCli implements Runnable {
 
+  /** System property naming the folder that receives the traces of internal errors. */
+  public static final String ERROR_DIR_PROPERTY = "fima.errorDir";
+
+  /** Exit status of a user error. */
+  public static final int USER_ERROR = 2;
+
+  /** Exit status of an internal error. */
+  public static final int INTERNAL_ERROR = 1;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private final List<Module> overrides;
+
+  private FimaCli(List<Module> overrides) {
+    this.overrides = List.copyOf(overrides);
+  }
 
   /**
    * Runs the command line and exits with its status: 0 on success, 2 on a user error (bad
@@ -52,29 +86,76 @@ public final class FimaCli implements Runnable {
    */
   public static int execute(String... args) {
     FimaRuntime.enforceOffline();
-    return newCommandLine().execute(args);
+    CommandLine cli = newCommandLine();
+    try {
+      return cli.execute(args);
+    } catch (Error e) {
+      // picocli hands only exceptions to the handler; an Error (out of memory) arrives here.
+      return report(e, cli.getErr());
+    }
   }
 
   /**
-   * Builds the picocli command tree with FIMA-J's error handling.
+   * Builds the picocli command tree with FIMA-J's error handling, its jobs wired by the project's
+   * Guice modules with some bindings replaced: a seam for tests (a disk that fills up, a job that
+   * fails) and for embedders.
    *
+   * @param overrides modules whose bindings replace the project's
    * @return the command line
    */
-  public static CommandLine newCommandLine() {
-    CommandLine cli = new CommandLine(new FimaCli());
+  public static CommandLine newCommandLine(Module... overrides) {
+    CommandLine cli = new CommandLine(new FimaCli(List.of(overrides)));
+    // Each command once, though aliases list it twice.
+    for (CommandLine sub : new LinkedHashSet<>(cli.getSubcommands().values())) {
+      if (sub.getCommand() instanceof JobCommand<?> job) {
+        ConfigOptions.fitTo(sub.getCommandSpec(), Configs.json().valueToTree(job.defaults()));
+      }
+    }
     cli.setExecutionExceptionHandler(
-        (ex, commandLine, parseResult) -> {
-          if (ex instanceof FimaException) {
-            commandLine.getErr().println("fima: " + ex.getMessage());
-            return 2;
-          }
-          throw ex;
-        });
+        (ex, commandLine, parseResult) -> report(ex, commandLine.getErr()));
     return cli;
+  }
+
+  /** Returns the bindings that replace the project's in the jobs' injector. */
+  List<Module> overrides() {
+    return overrides;
   }
 
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Prints a failure as one line and returns the exit status. */
+  private static int report(Throwable failure, PrintWriter err) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof FimaException user) {
+        err.println("fima: " + user.getMessage());
+        err.flush();
+        return USER_ERROR;
+      }
+    }
+    StringWriter trace = new StringWriter();
+    failure.printStackTrace(new PrintWriter(trace));
+    try {
+      Path file = traceFile();
+      Files.writeString(file, trace.toString(), StandardCharsets.UTF_8);
+      err.println(
+          "fima: internal error: " + failure + " (a bug; the full trace is in " + file + ")");
+    } catch (IOException | RuntimeException e) {
+      // Where the trace cannot be saved, printing it is the only way to keep it.
+      err.println("fima: internal error (a bug; its trace could not be saved: " + e + "):");
+      err.print(trace);
+    }
+    err.flush();
+    return INTERNAL_ERROR;
+  }
+
+  private static Path traceFile() throws IOException {
+    Path dir =
+        Path.of(System.getProperty(ERROR_DIR_PROPERTY, System.getProperty("java.io.tmpdir")));
+    Files.createDirectories(dir);
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    return TempFiles.createFile(dir, "fima-error-" + stamp + "-", ".txt");
   }
 }

@@ -1,8 +1,9 @@
 package dev.fima.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.util.Modules;
 import dev.fima.api.ConfigException;
 import dev.fima.api.config.Configs;
 import dev.fima.datasets.DatasetsModule;
@@ -11,6 +12,7 @@ import dev.fima.eval.EvalModule;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,25 +48,26 @@ abstract class JobCommand<C> implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    C config = resolveConfig();
-    if (options.printConfig) {
-      out().print(Configs.toYaml(config));
-      out().flush();
+    try {
+      C config = resolveConfig();
+      if (options.printConfig) {
+        out().print(Configs.toYaml(config));
+        out().flush();
+        return 0;
+      }
+      run(config, injector(spec));
       return 0;
+    } catch (ConfigException e) {
+      throw withOptionHint(e);
     }
-    run(config, injector());
-    return 0;
   }
 
   /** Resolves defaults, file, command options, {@code --set} and shortcuts, in that order. */
   C resolveConfig() {
     C defaults = defaults();
-    JsonNode tree = Configs.json().valueToTree(defaults);
     List<String> overrides = new ArrayList<>(commandOverrides());
     overrides.addAll(options.overrides);
-    for (ConfigOptions.Shortcut s : options.shortcuts()) {
-      overrides.add(pathFor(tree, s) + "=" + s.value());
-    }
+    overrides.addAll(options.shortcutOverrides(Configs.json().valueToTree(defaults)));
     return Configs.load(defaults, options.configFile, overrides);
   }
 
@@ -73,13 +76,32 @@ abstract class JobCommand<C> implements Callable<Integer> {
     return Guice.createInjector(new DatasetsModule(), new DjlModule(), new EvalModule());
   }
 
-  private static String pathFor(JsonNode tree, ConfigOptions.Shortcut s) {
-    for (String path : s.candidatePaths()) {
-      if (tree.at("/" + path.replace('.', '/')).isMissingNode()) {
-        continue;
-      }
-      return path;
+  /**
+   * Builds the injector of a command: the modules of {@link #injector()} with the bindings the
+   * command line was built with laid over them ({@link FimaCli#newCommandLine(Module...)}).
+   */
+  static Injector injector(CommandSpec spec) {
+    List<Module> overrides =
+        spec.root().userObject() instanceof FimaCli cli ? cli.overrides() : List.of();
+    return Guice.createInjector(
+        Modules.override(new DatasetsModule(), new DjlModule(), new EvalModule()).with(overrides));
+  }
+
+  /**
+   * Adds to an error about a field a shortcut sets, when the user did not give that shortcut, how
+   * to give it: a user who never saw the configuration knows {@code --data DIR}, not {@code
+   * data.root}.
+   */
+  private ConfigException withOptionHint(ConfigException e) {
+    Optional<String> option = ConfigOptions.optionFor(spec, e.field());
+    if (option.isEmpty()
+        || spec.commandLine().getParseResult().hasMatchedOption(option.get().split(" ")[0])) {
+      return e;
     }
-    throw new ConfigException(s.option(), "this option does not apply to this command");
+    String message = e.getMessage().substring(e.field().length() + 2);
+    ConfigException hinted =
+        new ConfigException(e.field(), message + "; give it with " + option.get());
+    hinted.setStackTrace(e.getStackTrace());
+    return hinted;
   }
 }

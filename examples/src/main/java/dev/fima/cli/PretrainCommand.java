@@ -4,6 +4,7 @@ import com.google.inject.Injector;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.jobs.PretrainResult;
 import dev.fima.api.jobs.Pretrainer;
+import dev.fima.djl.train.ProgressLine;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,11 +35,14 @@ final class PretrainCommand extends JobCommand<PretrainConfig> {
       if (signal.fired() && result.epochs() < config.epochs()) {
         out()
             .printf(
-                "stopped on request after step %d (epoch %d of %d); checkpoint %s%n"
+                "stopped on request after step %d (%s); checkpoint %s%n"
                     + "continue with: fima pretrain --resume %s (and the same options)%n",
                 result.steps(),
-                result.epochs(),
-                config.epochs(),
+                ProgressLine.position(
+                    result.epochs(),
+                    result.batchesIntoEpoch(),
+                    result.batchesPerEpoch(),
+                    config.epochs()),
                 result.lastCheckpoint(),
                 result.outputDir());
       } else {

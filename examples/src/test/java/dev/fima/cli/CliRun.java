@@ -24,7 +24,22 @@ public record CliRun(int code, String out, String err) {
    * @return the exit code and the captured output
    */
   public static CliRun of(String... args) {
-    var cli = FimaCli.newCommandLine();
+    return run(FimaCli.newCommandLine(), args);
+  }
+
+  /**
+   * Runs the command line with some of its Guice bindings replaced, such as a checkpoint writer
+   * whose disk fills up.
+   *
+   * @param override bindings that replace the project's
+   * @param args the arguments exactly as a user would type them after {@code fima}
+   * @return the exit code and the captured output
+   */
+  public static CliRun of(com.google.inject.Module override, List<String> args) {
+    return run(FimaCli.newCommandLine(override), args.toArray(String[]::new));
+  }
+
+  private static CliRun run(picocli.CommandLine cli, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     PrintWriter outWriter = new PrintWriter(out);

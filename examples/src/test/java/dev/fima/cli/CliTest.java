@@ -8,9 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.inject.Binding;
 import com.google.inject.Injector;
 import com.google.inject.Key;
+import dev.fima.api.DataException;
+import dev.fima.api.jobs.Pretrainer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class CliTest {
 
@@ -108,7 +119,58 @@ class CliTest {
   void shortcutThatDoesNotApplyIsRejected() {
     CliRun r = CliRun.of("synth", "--print-config", "--device", "gpu");
     assertEquals(2, r.code());
-    assertTrue(r.err().contains("--device: this option does not apply"), r.err());
+    assertTrue(r.err().startsWith("Unknown options: '--device', 'gpu'"), r.err());
+  }
+
+  @Test
+  void everyCommandsHelpIsCleanAndListsOnlyTheOptionsThatApply() {
+    List<List<String>> commands = new ArrayList<>();
+    collect(FimaCli.newCommandLine(), new ArrayList<>(), commands);
+    assertTrue(
+        commands.containsAll(
+            List.of(List.of("synth"), List.of("bench", "soak"), List.of("example", "transfer"))),
+        "the walk reaches the jobs, the benches and the examples: " + commands);
+    // picocli reports a description it cannot format on System.err, not on the command's writer.
+    PrintStream console = System.err;
+    ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+    try {
+      for (List<String> command : commands) {
+        List<String> args = new ArrayList<>(command);
+        args.add("--help");
+        CliRun r = CliRun.of(args);
+        assertEquals(0, r.code(), command + ": " + r.err());
+        assertTrue(r.out().startsWith("Usage: fima " + String.join(" ", command)), r.out());
+        assertEquals("", r.err(), command.toString());
+      }
+    } finally {
+      System.setErr(console);
+    }
+    assertEquals("", warnings.toString(StandardCharsets.UTF_8));
+
+    String synth = CliRun.of("synth", "--help").out();
+    for (String absent : List.of("--data", "--dataset", "--device", "--gpus")) {
+      assertFalse(synth.contains(absent), absent + " does not apply to synth:\n" + synth);
+    }
+    assertTrue(synth.contains("Seed of every random choice (seed)."), synth);
+    assertTrue(synth.contains("Output folder (output)."), synth);
+    String pretrain = CliRun.of("pretrain", "--help").out();
+    for (String field : List.of("(data.root)", "(run.device.type)", "(run.output)")) {
+      assertTrue(pretrain.contains(field), field + " in\n" + pretrain);
+    }
+    assertTrue(pretrain.contains("Seed of every random choice (run.seed)."), pretrain);
+  }
+
+  private static void collect(CommandLine cli, List<String> path, List<List<String>> into) {
+    for (Map.Entry<String, CommandLine> sub : cli.getSubcommands().entrySet()) {
+      if (sub.getKey().equals("help")) {
+        continue;
+      }
+      List<String> next = new ArrayList<>(path);
+      next.add(sub.getKey());
+      into.add(next);
+      collect(sub.getValue(), next, into);
+    }
   }
 
   @Test
@@ -148,6 +210,52 @@ class CliTest {
     CliRun used = CliRun.of("pretrain", "--print-config", "--set", "data.truncated=use");
     assertEquals(0, used.code(), used.err());
     assertTrue(used.out().contains("truncated: USE"), used.out());
+  }
+
+  @Test
+  void anInternalErrorIsOneLineSayingWhereItsTraceIs(@TempDir Path traces) throws Exception {
+    Pretrainer broken =
+        (config, resume) -> {
+          throw new IllegalStateException("an index out of step");
+        };
+    String previous = System.setProperty(FimaCli.ERROR_DIR_PROPERTY, traces.toString());
+    CliRun r;
+    try {
+      r = CliRun.of(b -> b.bind(Pretrainer.class).toInstance(broken), List.of("pretrain"));
+    } finally {
+      if (previous == null) {
+        System.clearProperty(FimaCli.ERROR_DIR_PROPERTY);
+      } else {
+        System.setProperty(FimaCli.ERROR_DIR_PROPERTY, previous);
+      }
+    }
+    assertEquals(FimaCli.INTERNAL_ERROR, r.code(), r.err());
+    List<Path> written;
+    try (Stream<Path> files = Files.list(traces)) {
+      written = files.toList();
+    }
+    assertEquals(1, written.size(), written.toString());
+    assertEquals(
+        "fima: internal error: java.lang.IllegalStateException: an index out of step (a bug; the"
+            + " full trace is in "
+            + written.get(0)
+            + ")",
+        r.err().trim());
+    String trace = Files.readString(written.get(0));
+    assertTrue(trace.startsWith("java.lang.IllegalStateException: an index out of step"), trace);
+    assertTrue(trace.contains("at dev.fima.cli.PretrainCommand.run"), trace);
+  }
+
+  @Test
+  void aUserErrorCarriedByAnotherExceptionIsStillOneLine() {
+    Pretrainer wrapping =
+        (config, resume) -> {
+          throw new java.util.concurrent.CompletionException(
+              new DataException(Path.of("videos/a.avi"), "unreadable: moov atom not found"));
+        };
+    CliRun r = CliRun.of(b -> b.bind(Pretrainer.class).toInstance(wrapping), List.of("pretrain"));
+    assertEquals(FimaCli.USER_ERROR, r.code(), r.err());
+    assertEquals("fima: videos/a.avi: unreadable: moov atom not found", r.err().trim());
   }
 
   @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fima.api.config.Configs;
 import dev.fima.djl.train.CheckpointManifest;
 import dev.fima.djl.train.CheckpointStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,12 +35,23 @@ class FinetuneReliabilityTest {
         TinyRuns.terminateAfterSteps(TinyRuns.finetuneArgs(data, run, 50), run, 2, logs);
     String err = TinyRuns.text(logs.resolve("stderr.txt"));
     assertEquals(143, child.exitValue(), err);
-    assertTrue(err.contains("fima: fine-tuning stopped on request at epoch"), err);
     assertTrue(err.contains("Continue with: fima finetune --resume " + run), err);
     Path checkpoint = new CheckpointStore(run.resolve(CheckpointStore.FOLDER), 5).latest().get();
     assertTrue(CheckpointManifest.check(checkpoint, true).isEmpty(), "the checkpoint is intact");
     long stopped = CheckpointStore.sequence(checkpoint);
     assertTrue(stopped >= 2, "stopped at step " + stopped);
+    // Epochs numbered from 1, as the bar shows them; a stop at an epoch's last batch waits for
+    // the epoch's end (3 steps each).
+    String where =
+        stopped % 3 == 0
+            ? "after epoch " + stopped / 3 + " of 50"
+            : "in epoch " + (stopped / 3 + 1) + " of 50 after batch " + stopped % 3 + " of 3";
+    assertTrue(
+        err.contains("fima: fine-tuning stopped on request after step " + stopped + " (" + where),
+        err);
+    assertTrue(
+        Files.isRegularFile(run.resolve(dev.fima.eval.finetune.FineTuneJob.PLOT_FILE)),
+        "the plot is written before exit");
 
     // The uninterrupted reference covers the stop and two more epochs (3 steps per epoch).
     int epochs = (int) (stopped / 3) + 2;

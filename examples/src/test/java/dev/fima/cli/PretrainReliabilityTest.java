@@ -5,6 +5,7 @@ import static dev.fima.cli.TinyRuns.epochs;
 import static dev.fima.cli.TinyRuns.steps;
 import static dev.fima.cli.TinyRuns.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -84,22 +85,27 @@ class PretrainReliabilityTest {
     Path run = dir.resolve("interrupted");
     Path logs = dir.resolve("interrupted-logs");
     // Many epochs, so that the signal surely comes first; the constant rate makes every step the
-    // same as the reference's whatever the number of epochs.
+    // same as the reference's whatever the number of epochs. The signal comes in the second epoch
+    // (6 steps each), where the epoch numbering of the message and the bar can disagree.
     Process child =
-        TinyRuns.terminateAfterSteps(TinyRuns.pretrainArgs(data, run, 50), run, 2, logs);
+        TinyRuns.terminateAfterSteps(TinyRuns.pretrainArgs(data, run, 50), run, 7, logs);
     String out = TinyRuns.text(logs.resolve("stdout.txt"));
     String err = TinyRuns.text(logs.resolve("stderr.txt"));
     assertEquals(143, child.exitValue(), "exit status of SIGTERM\n" + out + err);
 
     Path checkpoint = new CheckpointStore(run.resolve(CheckpointStore.FOLDER), 5).latest().get();
     long stopped = CheckpointStore.sequence(checkpoint);
-    assertTrue(stopped >= 2 && stopped < 12, "stopped at step " + stopped);
-    assertTrue(
-        out.contains("stopped on request after step " + stopped + " (epoch 0 of 50)")
-            || out.contains("stopped on request after step " + stopped + " (epoch 1 of 50)"),
-        out);
+    assertTrue(stopped >= 7 && stopped < 12, "stopped at step " + stopped);
+    assertTrue(out.contains("epoch 2/50 "), "the bar was in epoch 2:\n" + out);
+    String where =
+        stopped == 6 ? "after epoch 1 of 50" : "in epoch 2 of 50 after batch " + (stopped - 6);
+    assertTrue(out.contains("stopped on request after step " + stopped + " (" + where), out);
     assertTrue(out.contains("continue with: fima pretrain --resume " + run), out);
     assertTrue(err.contains("fima: stopping at the next step boundary"), err);
+    // The loss plot is drawn while the JVM shuts down, and still written.
+    assertFalse(err.contains("could not write the loss plot"), err);
+    byte[] png = Files.readAllBytes(run.resolve("loss.png"));
+    assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
     assertTrue(CheckpointManifest.check(checkpoint, true).isEmpty(), "the checkpoint is intact");
     assertEquals(stopped, PretrainCheckpoint.readState(checkpoint).position().step());
 

@@ -129,6 +129,14 @@ final class TinyRuns {
 
   /** Starts the command line in a child JVM on this test's class path. */
   static Process start(List<String> args, Path logs) throws IOException {
+    return start(args, logs, null);
+  }
+
+  /**
+   * Starts the command line in a child JVM on this test's class path, in a working folder (for the
+   * paths a command uses when none is given), or in this one when {@code workingDir} is null.
+   */
+  static Process start(List<String> args, Path logs, Path workingDir) throws IOException {
     String classPath = System.getProperty("surefire.test.class.path");
     if (classPath == null || classPath.isBlank()) {
       classPath = System.getProperty("java.class.path");
@@ -140,12 +148,15 @@ final class TinyRuns {
             "-Xmx1g",
             "-Dai.djl.offline=true",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            // As the fima launcher: no warning that a machine without a GPU has no GPU.
+            "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error",
             "-cp",
             classPath,
             "dev.fima.cli.FimaCli"));
     command.addAll(args);
     Files.createDirectories(logs);
     return new ProcessBuilder(command)
+        .directory(workingDir == null ? null : workingDir.toFile())
         .redirectOutput(logs.resolve("stdout.txt").toFile())
         .redirectError(logs.resolve("stderr.txt").toFile())
         .start();

@@ -9,6 +9,8 @@ import dev.fima.djl.pretrain.CheckpointBackboneExporter;
 import dev.fima.djl.pretrain.FimaPretrainer;
 import dev.fima.djl.pretrain.PretrainModelFactory;
 import dev.fima.djl.pretrain.QueryBackboneWriter;
+import dev.fima.djl.train.AtomicFiles;
+import dev.fima.djl.train.CheckpointStore;
 
 /**
  * Guice bindings of the model side: pretraining, backbone export, and the seams between them and
@@ -22,5 +24,6 @@ public final class DjlModule extends AbstractModule {
     bind(BackboneExporter.class).to(CheckpointBackboneExporter.class);
     bind(PretrainModelFactory.class).toInstance(PretrainModels::create);
     bind(QueryBackboneWriter.class).toInstance(Backbones::save);
+    bind(CheckpointStore.FolderWrites.class).toInstance(AtomicFiles::writeFolder);
   }
 }

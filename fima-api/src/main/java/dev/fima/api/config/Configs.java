@@ -1,6 +1,8 @@
 package dev.fima.api.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,8 +25,12 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -45,6 +51,8 @@ public final class Configs {
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+          // 1.5 epochs must not quietly become 1.
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
           .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
           .enable(SerializationFeature.INDENT_OUTPUT)
           .build();
@@ -94,6 +102,9 @@ public final class Configs {
     // Errors name the resource by its path inside the jar or class folder.
     Path source = Path.of(resource.getPath());
     try {
+      try (JsonParser parser = YAML.createParser(resource)) {
+        rejectDuplicateKeys(parser, source);
+      }
       return load(defaults, YAML.readTree(resource), source, overrides);
     } catch (JsonProcessingException e) {
       throw new DataException(source, "not valid YAML or JSON: " + e.getOriginalMessage(), e);
@@ -149,6 +160,9 @@ public final class Configs {
           parent.isEmpty() ? type.getSimpleName() : parent,
           cause == null ? e.getOriginalMessage() : cause.getMessage());
     } catch (InvalidFormatException e) {
+      if (isIntegral(e.getTargetType()) && e.getValue() instanceof Number n) {
+        throw new ConfigException(path(e), "must be an integer, got " + n);
+      }
       throw new ConfigException(
           path(e),
           "cannot read '"
@@ -226,11 +240,52 @@ public final class Configs {
       throw new DataException(file, "configuration file not found");
     }
     try {
+      try (JsonParser parser = YAML.createParser(file.toFile())) {
+        rejectDuplicateKeys(parser, file);
+      }
       return YAML.readTree(file.toFile());
     } catch (JsonProcessingException e) {
       throw new DataException(file, "not valid YAML or JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new DataException(file, "cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Walks a document's tokens and fails on a key given twice in one mapping: YAML parsers keep the
+   * last value silently, so a forgotten earlier line would otherwise override nothing the user
+   * sees.
+   */
+  private static void rejectDuplicateKeys(JsonParser parser, Path source) throws IOException {
+    Deque<Map<String, Integer>> mappings = new ArrayDeque<>();
+    Deque<String> paths = new ArrayDeque<>();
+    String pendingKey = "";
+    for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
+      switch (t) {
+        case START_OBJECT, START_ARRAY -> {
+          String parent = paths.isEmpty() ? "" : paths.peek();
+          paths.push(parent.isEmpty() ? pendingKey : parent + "." + pendingKey);
+          mappings.push(new HashMap<>());
+          pendingKey = t == JsonToken.START_ARRAY ? "[]" : "";
+        }
+        case END_OBJECT, END_ARRAY -> {
+          mappings.pop();
+          paths.pop();
+        }
+        case FIELD_NAME -> {
+          pendingKey = parser.currentName();
+          int line = parser.currentTokenLocation().getLineNr();
+          Integer first = mappings.peek().putIfAbsent(pendingKey, line);
+          if (first != null) {
+            String key = paths.peek().isEmpty() ? pendingKey : paths.peek() + "." + pendingKey;
+            throw new DataException(
+                source, "key '" + key + "' is given twice, on line " + first + " and line " + line);
+          }
+        }
+        default -> {
+          // Scalars need no check.
+        }
+      }
     }
   }
 
@@ -299,11 +354,15 @@ public final class Configs {
     return sb.toString();
   }
 
+  private static boolean isIntegral(Class<?> type) {
+    return type == int.class || type == Integer.class || type == long.class || type == Long.class;
+  }
+
   private static String describe(Class<?> type) {
     if (type == null) {
       return "a value";
     }
-    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+    if (isIntegral(type)) {
       return "an integer";
     }
     if (type == double.class || type == Double.class || type == float.class) {

@@ -14,6 +14,9 @@ import java.util.Map;
  * @param steps optimiser steps completed
  * @param lastEpochLosses mean of each loss term over the last epoch, by term name
  * @param seconds wall-clock training time
+ * @param batchesIntoEpoch batches done of the epoch after the completed ones (0 unless the run
+ *     stopped within an epoch)
+ * @param batchesPerEpoch batches per epoch
  * @param leftOut the videos the run left out (before the first step or while it ran), with their
  *     reasons
  */
@@ -24,30 +27,12 @@ public record PretrainResult(
     long steps,
     Map<String, Double> lastEpochLosses,
     double seconds,
+    int batchesIntoEpoch,
+    int batchesPerEpoch,
     List<QuarantineEntry> leftOut) {
 
   /** Copies the list. */
   public PretrainResult {
     leftOut = List.copyOf(leftOut);
-  }
-
-  /**
-   * Creates a result of a run that left no video out.
-   *
-   * @param outputDir run folder
-   * @param lastCheckpoint the newest checkpoint written
-   * @param epochs epochs completed
-   * @param steps optimiser steps completed
-   * @param lastEpochLosses mean of each loss term over the last epoch
-   * @param seconds wall-clock training time
-   */
-  public PretrainResult(
-      Path outputDir,
-      Path lastCheckpoint,
-      int epochs,
-      long steps,
-      Map<String, Double> lastEpochLosses,
-      double seconds) {
-    this(outputDir, lastCheckpoint, epochs, steps, lastEpochLosses, seconds, List.of());
   }
 }

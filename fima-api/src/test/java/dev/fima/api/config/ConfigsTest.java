@@ -114,6 +114,54 @@ class ConfigsTest {
   }
 
   @Test
+  void aFractionForAnIntegerFieldIsRejectedNotTruncated() {
+    for (String override : List.of("epochs=1.5", "clip.frames=8.9", "optim.milestones=[2, 4.5]")) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () -> Configs.load(PretrainConfig.defaults(), null, List.of(override)),
+              override);
+      String field = override.substring(0, override.indexOf('='));
+      String value = override.endsWith("]") ? "4.5" : override.substring(field.length() + 1);
+      assertEquals(
+          (field.equals("optim.milestones") ? "optim.milestones[1]" : field)
+              + ": must be an integer, got "
+              + value,
+          e.getMessage());
+    }
+    assertEquals(
+        8, Configs.load(PretrainConfig.defaults(), null, List.of("clip.frames=8")).clip().frames());
+  }
+
+  @Test
+  void aKeyGivenTwiceInOneMappingIsRejectedNamingBothLines() throws IOException {
+    Path file = dir.resolve("twice.yaml");
+    Files.writeString(
+        file,
+        """
+        epochs: 3
+        clip:
+          frames: 8
+          stride: 2
+          frames: 16
+        """);
+    DataException e =
+        assertThrows(
+            DataException.class, () -> Configs.load(PretrainConfig.defaults(), file, List.of()));
+    assertEquals(file + ": key 'clip.frames' is given twice, on line 3 and line 5", e.getMessage());
+    Path top = dir.resolve("top.yaml");
+    Files.writeString(top, "epochs: 3\nbatchSize: 4\nepochs: 5\n");
+    e =
+        assertThrows(
+            DataException.class, () -> Configs.load(PretrainConfig.defaults(), top, List.of()));
+    assertEquals(top + ": key 'epochs' is given twice, on line 1 and line 3", e.getMessage());
+    // The same name in two different mappings is no repetition.
+    Path siblings = dir.resolve("siblings.yaml");
+    Files.writeString(siblings, "clip:\n  frames: 8\nbackbone:\n  name: r3d-tiny\nepochs: 2\n");
+    assertEquals(2, Configs.load(PretrainConfig.defaults(), siblings, List.of()).epochs());
+  }
+
+  @Test
   void unknownEnumNameListsTheChoices() {
     ConfigException e =
         assertThrows(

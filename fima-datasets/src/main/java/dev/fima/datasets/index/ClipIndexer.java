@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fima.api.io.TempFiles;
 import dev.fima.datasets.io.AtomicMove;
 import dev.fima.datasets.io.ParallelFiles;
 import dev.fima.datasets.video.BadVideoException;
@@ -264,7 +265,7 @@ public final class ClipIndexer {
     Path tmp = null;
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".fima-index", ".tmp");
+      tmp = TempFiles.createFile(file.toAbsolutePath().getParent(), ".fima-index", ".tmp");
       JSON.writeValue(tmp.toFile(), root);
       AtomicMove.replace(tmp, file);
     } catch (IOException e) {

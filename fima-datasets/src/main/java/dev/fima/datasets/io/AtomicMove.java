@@ -1,5 +1,6 @@
 package dev.fima.datasets.io;
 
+import dev.fima.api.io.TempFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -41,7 +42,7 @@ public final class AtomicMove {
   public static void writeString(Path file, String text) throws IOException {
     Path folder = file.toAbsolutePath().getParent();
     Files.createDirectories(folder);
-    Path tmp = Files.createTempFile(folder, "." + file.getFileName(), ".tmp");
+    Path tmp = TempFiles.createFile(folder, "." + file.getFileName(), ".tmp");
     try {
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
       replace(tmp, file);

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fima.api.ConfigException;
-import dev.fima.api.config.PrepareConfig;
 import dev.fima.api.config.ConfigBuilder;
+import dev.fima.api.config.PrepareConfig;
 import dev.fima.api.config.SynthConfig;
 import dev.fima.api.config.VideoCodec;
 import dev.fima.api.data.QuarantineEntry;

@@ -19,14 +19,13 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -39,15 +38,17 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The exported-backbone format: a folder with {@code parameters.bin} (every parameter, running
  * batch-norm statistics included, by name), {@code backbone.json} (a {@link BackboneDescriptor})
  * and {@code serving.properties}, which tells DJL's {@code Criteria} how to load the folder ({@link
- * BackboneBlockFactory}). Each file is written to a temporary name and renamed over the old one,
- * the descriptor last; it records the parameters' SHA-256, so a reader never mistakes a
- * half-replaced export for a good one. Folders exported before {@code serving.properties} was
- * written load as before with {@link Backbones#load} and through the FIMA-J model zoo.
+ * BackboneBlockFactory}). The folder is filled under a temporary name and renamed into place as a
+ * whole, replacing an earlier export, so a reader finds the old backbone or the new one, never a
+ * mix; the descriptor also records the parameters' SHA-256, which catches a file changed later.
+ * Folders exported before {@code serving.properties} was written load as before with {@link
+ * Backbones#load} and through the FIMA-J model zoo.
  *
  * <p>Loading rebuilds the architecture from the descriptor, then checks every parameter name and
  * shape against the file before copying anything: a mismatch names the parameter and nothing is
@@ -89,13 +90,17 @@ public final class BackboneArchive {
   private BackboneArchive() {}
 
   /**
-   * Writes a backbone's parameters and descriptor into a folder, creating it if needed.
+   * Writes a backbone's parameters and descriptor as a folder, replacing an export already there. A
+   * folder that holds other files is refused rather than replaced, so nothing of the user's is
+   * deleted.
    *
    * @param backbone an initialised backbone
    * @param input what the backbone expects as input
    * @param dir the folder
    * @param extra extra top-level descriptor fields (must not reuse descriptor field names)
    * @return the descriptor written
+   * @throws DataException naming the folder when it holds other files or cannot be written; an
+   *     export already there is then unchanged
    */
   public static BackboneDescriptor save(
       VideoBackbone backbone, BackboneInput input, Path dir, Map<String, Object> extra) {
@@ -108,51 +113,99 @@ public final class BackboneArchive {
         throw new IllegalArgumentException("extra descriptor field '" + key + "' is reserved");
       }
     }
+    requireNothingButABackbone(dir);
+    BackboneDescriptor[] written = new BackboneDescriptor[1];
     try {
-      Files.createDirectories(dir);
-      Path params = dir.resolve(PARAMETERS_FILE);
-      Path tmp = Files.createTempFile(dir, PARAMETERS_FILE + ".", ".tmp");
-      String sha;
-      Map<String, List<Long>> shapes = new LinkedHashMap<>();
-      try {
-        MessageDigest digest = sha256();
-        try (OutputStream file = Files.newOutputStream(tmp);
-            DataOutputStream out =
-                new DataOutputStream(
-                    new BufferedOutputStream(new DigestOutputStream(file, digest), 1 << 16))) {
-          ParameterList list = backbone.getParameters();
-          out.writeUTF(MAGIC);
-          out.writeInt(list.size());
-          for (Pair<String, Parameter> p : list) {
-            NDArray array = p.getValue().getArray();
-            shapes.put(p.getKey(), toList(array.getShape()));
-            out.writeUTF(p.getKey());
-            out.write(array.encode());
-          }
-        }
-        sha = HexFormat.of().formatHex(digest.digest());
-        moveAtomically(tmp, params);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-      BackboneDescriptor descriptor =
-          new BackboneDescriptor(
-              FORMAT,
-              backbone.config(),
-              backbone.featureChannels(),
-              backbone.temporalStride(),
-              backbone.spatialStride(),
-              input,
-              PARAMETERS_FILE,
-              sha,
-              shapes,
-              extra);
-      AtomicFiles.writeString(dir.resolve(SERVING_PROPERTIES_FILE), SERVING_PROPERTIES);
-      writeDescriptor(descriptor, dir.resolve(DESCRIPTOR_FILE));
-      return descriptor;
+      AtomicFiles.writeFolder(
+          dir,
+          folder -> {
+            Map<String, List<Long>> shapes = new LinkedHashMap<>();
+            String sha = writeParameters(backbone, folder.resolve(PARAMETERS_FILE), shapes);
+            written[0] =
+                new BackboneDescriptor(
+                    FORMAT,
+                    backbone.config(),
+                    backbone.featureChannels(),
+                    backbone.temporalStride(),
+                    backbone.spatialStride(),
+                    input,
+                    PARAMETERS_FILE,
+                    sha,
+                    shapes,
+                    extra);
+            Files.writeString(folder.resolve(SERVING_PROPERTIES_FILE), SERVING_PROPERTIES);
+            writeDescriptor(written[0], folder.resolve(DESCRIPTOR_FILE));
+          });
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write backbone to " + dir, e);
+      throw DataException.cannotWrite(dir, "the backbone", e);
     }
+    return written[0];
+  }
+
+  /**
+   * Tells whether a folder holds an exported backbone (either of its files).
+   *
+   * @param dir the folder
+   * @return true when its descriptor or parameters file is there
+   */
+  public static boolean holdsBackbone(Path dir) {
+    return Files.exists(dir.resolve(DESCRIPTOR_FILE)) || Files.exists(dir.resolve(PARAMETERS_FILE));
+  }
+
+  /**
+   * Refuses to write into a folder that holds files of the user's: the export replaces its folder
+   * as a whole, which would delete them.
+   */
+  private static void requireNothingButABackbone(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      List<String> others =
+          entries
+              .map(p -> p.getFileName().toString())
+              .filter(
+                  n ->
+                      !n.equals(DESCRIPTOR_FILE)
+                          && !n.equals(PARAMETERS_FILE)
+                          && !n.equals(SERVING_PROPERTIES_FILE))
+              // Temporary files an interrupted export of an earlier version left behind.
+              .filter(n -> !(n.startsWith(PARAMETERS_FILE + ".") && n.endsWith(".tmp")))
+              .filter(n -> !(n.startsWith(DESCRIPTOR_FILE + ".") && n.endsWith(".tmp")))
+              .sorted()
+              .toList();
+      if (!others.isEmpty()) {
+        throw new DataException(
+            dir,
+            "holds files that are not an exported backbone ("
+                + String.join(", ", others.subList(0, Math.min(3, others.size())))
+                + (others.size() > 3 ? ", ..." : "")
+                + "): export into a new or empty folder");
+      }
+    } catch (IOException e) {
+      throw new DataException(dir, "cannot list: " + DataException.reason(e), e);
+    }
+  }
+
+  /** Writes every parameter by name and returns the file's SHA-256. */
+  private static String writeParameters(
+      VideoBackbone backbone, Path file, Map<String, List<Long>> shapes) throws IOException {
+    MessageDigest digest = sha256();
+    try (OutputStream raw = Files.newOutputStream(file);
+        DataOutputStream out =
+            new DataOutputStream(
+                new BufferedOutputStream(new DigestOutputStream(raw, digest), 1 << 16))) {
+      ParameterList list = backbone.getParameters();
+      out.writeUTF(MAGIC);
+      out.writeInt(list.size());
+      for (Pair<String, Parameter> p : list) {
+        NDArray array = p.getValue().getArray();
+        shapes.put(p.getKey(), toList(array.getShape()));
+        out.writeUTF(p.getKey());
+        out.write(array.encode());
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   /**
@@ -263,7 +316,7 @@ public final class BackboneArchive {
     }
     NDManager first = wanted.values().iterator().next().getArray().getManager();
     try (NDManager scratch = first.newSubManager()) {
-      Map<String, NDArray> saved = readParameters(file, descriptor, scratch);
+      Map<String, NDArray> saved = readParameters(file, descriptor, target, scratch);
       for (Map.Entry<String, Parameter> w : wanted.entrySet()) {
         NDArray s = saved.get(w.getKey());
         Shape need = w.getValue().getArray().getShape();
@@ -310,7 +363,7 @@ public final class BackboneArchive {
   }
 
   private static Map<String, NDArray> readParameters(
-      Path file, BackboneDescriptor descriptor, NDManager manager) {
+      Path file, BackboneDescriptor descriptor, VideoBackbone target, NDManager manager) {
     MessageDigest digest = sha256();
     Map<String, NDArray> saved = new LinkedHashMap<>();
     try (InputStream raw = Files.newInputStream(file);
@@ -326,8 +379,17 @@ public final class BackboneArchive {
       }
       // Drain to the end so the checksum covers the whole file.
       in.transferTo(OutputStream.nullOutputStream());
+    } catch (EOFException e) {
+      throw new DataException(
+          file,
+          "is truncated: it has "
+              + size(file)
+              + " bytes, the parameters of this backbone take "
+              + encodedLength(target)
+              + " (an interrupted copy or export?); copy or export it again",
+          e);
     } catch (IOException e) {
-      throw new DataException(file, "cannot read parameters: " + e.getMessage(), e);
+      throw new DataException(file, "cannot read parameters: " + DataException.reason(e), e);
     }
     String sha = HexFormat.of().formatHex(digest.digest());
     if (!sha.equals(descriptor.parametersSha256())) {
@@ -343,6 +405,28 @@ public final class BackboneArchive {
     return saved;
   }
 
+  /** Returns how many bytes {@link #writeParameters} writes for a backbone of this shape. */
+  private static long encodedLength(VideoBackbone backbone) {
+    long bytes = utfLength(MAGIC) + Integer.BYTES;
+    for (Pair<String, Parameter> p : backbone.getParameters()) {
+      bytes += utfLength(p.getKey()) + p.getValue().getArray().encode().length;
+    }
+    return bytes;
+  }
+
+  /** The length of {@link DataOutputStream#writeUTF}'s output: two length bytes, then the text. */
+  private static long utfLength(String text) {
+    return 2 + text.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   private static void writeDescriptor(BackboneDescriptor d, Path file) throws IOException {
     ObjectMapper json = Configs.json();
     ObjectNode tree = json.valueToTree(d);
@@ -350,21 +434,7 @@ public final class BackboneArchive {
     for (Map.Entry<String, Object> e : d.extra().entrySet()) {
       tree.set(e.getKey(), json.valueToTree(e.getValue()));
     }
-    Path tmp = Files.createTempFile(file.getParent(), DESCRIPTOR_FILE + ".", ".tmp");
-    try {
-      Files.writeString(tmp, json.writeValueAsString(tree));
-      moveAtomically(tmp, file);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
-  private static void moveAtomically(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
+    Files.writeString(file, json.writeValueAsString(tree));
   }
 
   private static Set<String> reservedNames() {

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.fima.api.ConfigException;
+import dev.fima.api.DataException;
 import dev.fima.api.Devices;
 import dev.fima.api.FimaException;
 import dev.fima.api.FimaRuntime;
@@ -26,7 +27,6 @@ import dev.fima.djl.nd.EngineThreads;
 import dev.fima.djl.train.AtomicFiles;
 import dev.fima.djl.train.CheckpointStore;
 import dev.fima.djl.train.ClippingParameterServer;
-import dev.fima.djl.train.CollapseWatch;
 import dev.fima.djl.train.Divergence;
 import dev.fima.djl.train.EpochRecord;
 import dev.fima.djl.train.LearningRateSchedule;
@@ -40,7 +40,6 @@ import dev.fima.djl.train.StepListener;
 import dev.fima.djl.train.StepRecord;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,9 +60,7 @@ import org.slf4j.LoggerFactory;
  * written first), {@code run-info.json} (seed and software versions, see {@link RunInfo}), {@code
  * metrics.jsonl} (one line per step and per epoch), {@code checkpoints/} (the newest {@code
  * checkpoint.keep} checkpoints, see {@link PretrainCheckpoint}) and {@code loss.png} (every loss
- * term over steps, each motion term beside its chance value, and the collapse statistics) at the
- * end. A warning line says when the motion decoder's class-token predictions collapse ({@link
- * CollapseWatch}).
+ * term over steps) at the end.
  *
  * <p>Every random choice derives from {@code run.seed} and the position: the model's initial
  * values, the queues' initial entries, the loader's epoch order (its own contract), each step's
@@ -92,6 +89,7 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
 
   private final PretrainDataSource data;
   private final PretrainModelFactory models;
+  private final CheckpointStore.FolderWrites checkpointWrites;
   private final List<StepListener> extraListeners = new ArrayList<>();
   private final AtomicBoolean stop = new AtomicBoolean();
   private boolean progressBar = true;
@@ -102,10 +100,25 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
    * @param data where batches and augmentation come from
    * @param models builds the model of a run
    */
-  @Inject
   public FimaPretrainer(PretrainDataSource data, PretrainModelFactory models) {
+    this(data, models, AtomicFiles::writeFolder);
+  }
+
+  /**
+   * Creates the loop with its own way of writing checkpoint folders.
+   *
+   * @param data where batches and augmentation come from
+   * @param models builds the model of a run
+   * @param checkpointWrites writes checkpoint folders ({@link AtomicFiles#writeFolder})
+   */
+  @Inject
+  public FimaPretrainer(
+      PretrainDataSource data,
+      PretrainModelFactory models,
+      CheckpointStore.FolderWrites checkpointWrites) {
     this.data = data;
     this.models = models;
+    this.checkpointWrites = checkpointWrites;
   }
 
   /**
@@ -147,7 +160,8 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
     PretrainValidation.check(config, devices.length);
     Path runDir = Path.of(config.run().output());
     CheckpointStore store =
-        new CheckpointStore(runDir.resolve(CheckpointStore.FOLDER), config.checkpoint().keep());
+        new CheckpointStore(
+            runDir.resolve(CheckpointStore.FOLDER), config.checkpoint().keep(), checkpointWrites);
     Path resumeCheckpoint = resumeFrom == null ? null : CheckpointStore.resolve(resumeFrom);
     if (resumeCheckpoint == null && store.latest().isPresent()) {
       throw new ConfigException(
@@ -171,7 +185,15 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
                   .optWeightDecays((float) config.optim().weightDecay())
                   .build(root);
           ClippingParameterServer server =
-              new ClippingParameterServer(sgd, config.optim().gradClip())) {
+              new ClippingParameterServer(sgd, config.optim().gradClip());
+          // Opened (the dataset indexed and its splits checked) before the run folder is written,
+          // so that a missing or unusable dataset leaves nothing behind.
+          PretrainBatchLoader loader = data.open(config)) {
+        if (loader.batchesPerEpoch() < 1) {
+          throw new ConfigException(
+              "batchSize",
+              "the dataset yields no full batch of " + config.batchSize() + " samples per epoch");
+        }
         FimaLoss loss = new FimaLoss(config.loss(), queues);
         Position position = Position.START;
         if (resumeCheckpoint != null) {
@@ -189,12 +211,14 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
             }
           }
         }
+        store
+            .checkSpace(PretrainCheckpoint.estimatedBytes(model, queues))
+            .ifPresent(warning -> LOG.warn("{}", warning));
         writeConfig(runDir, config, resumeCheckpoint);
         MetricsLog metrics = new MetricsLog(runDir.resolve(MetricsLog.FILE));
         metrics.truncateAfterStep(resumeCheckpoint == null ? -1 : position.step());
         List<StepListener> listeners = new ArrayList<>();
         listeners.add(metrics);
-        listeners.add(new CollapseWatch(FimaLoss.PREDICTION_COSINE, FimaLoss.LOCAL));
         if (progressBar) {
           listeners.add(new ProgressLine(config.epochs(), loss.names(motion)));
         }
@@ -210,7 +234,7 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
                 store,
                 listeners,
                 motion);
-        Run.Finished finished = run.train(root, position, resumeCheckpoint);
+        Run.Finished finished = run.train(root, loader, position, resumeCheckpoint);
         plot(runDir, metrics, loss.names(motion));
         return new PretrainResult(
             runDir,
@@ -219,6 +243,8 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
             finished.position().step(),
             finished.lastEpochMeans(),
             (System.nanoTime() - started) / 1e9,
+            finished.position().batch(),
+            loader.batchesPerEpoch(),
             finished.leftOut());
       }
     }
@@ -230,20 +256,15 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
       AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), Configs.toYaml(config));
       RunInfo.write(runDir, config.run().seed(), resumedFrom);
     } catch (IOException e) {
-      throw new FimaException(
-          "cannot write into the run folder " + runDir + ": " + e.getMessage(), e);
+      throw DataException.cannotWrite(runDir, "the run's configuration", e);
     }
   }
 
   private static void plot(Path runDir, MetricsLog metrics, List<String> names) {
-    List<String> statistics = FimaLoss.statistics(names);
     List<String> terms =
-        names.stream()
-            .filter(n -> !n.endsWith("_acc") && !n.endsWith("_kept") && !statistics.contains(n))
-            .toList();
+        names.stream().filter(n -> !n.endsWith("_acc") && !n.endsWith("_kept")).toList();
     try {
-      LossPlot.fromMetrics(
-          metrics.read(), terms, statistics, "pretraining loss", runDir.resolve(PLOT_FILE));
+      LossPlot.fromMetrics(metrics.read(), terms, "pretraining loss", runDir.resolve(PLOT_FILE));
     } catch (IOException | RuntimeException e) {
       // A missing plot must not lose a finished run.
       LOG.warn("could not write the loss plot: {}", e.toString());
@@ -293,113 +314,105 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
       this.schedule = LearningRateSchedule.of(config.optim(), config.batchSize(), config.epochs());
     }
 
-    Finished train(NDManager root, Position start, Path resumedFrom) {
+    Finished train(NDManager root, PretrainBatchLoader loader, Position start, Path resumedFrom) {
       Engine engine = Engine.getInstance();
       long seed = config.run().seed();
       Position position = start;
       lastCheckpoint = resumedFrom;
       lastCheckpointStep = resumedFrom == null ? -1 : start.step();
       Map<String, Double> lastMeans = Map.of();
-      try (PretrainBatchLoader loader = data.open(config)) {
-        LeftOutLog leftOut = new LeftOutLog(metrics());
-        leftOut.record(loader, position);
-        PretrainAugmenter augmenter = data.augmenter(config);
-        int perEpoch = loader.batchesPerEpoch();
-        if (perEpoch < 1) {
-          throw new ConfigException(
-              "batchSize",
-              "the dataset yields no full batch of " + config.batchSize() + " samples per epoch");
-        }
-        while (position.epoch() < config.epochs()) {
-          int epoch = position.epoch();
-          EpochMeans means = new EpochMeans();
-          long epochStart = System.nanoTime();
-          Iterator<PretrainBatch> batches = loader.epoch(root, epoch, position.batch());
-          while (position.epoch() == epoch) {
-            long t0 = System.nanoTime();
-            if (!batches.hasNext()) {
-              throw new FimaException(
-                  "the loader ended epoch "
-                      + epoch
-                      + " after batch "
-                      + position.batch()
-                      + " of "
-                      + perEpoch);
-            }
-            PretrainBatch batch = batches.next();
-            double dataSeconds = (System.nanoTime() - t0) / 1e9;
-            int batchIndex = position.batch();
-            double lr = schedule.rate(epoch, batchIndex, perEpoch);
-            sgd.setLearningRate(lr);
-            PretrainStep.Outcome outcome;
-            try (NDManager stepManager = root.newSubManager()) {
-              batch.arrays().attach(stepManager);
-              engine.setRandomSeed((int) Seeds.derive(seed, SEED_ENGINE, epoch, batchIndex));
-              FimaInputs inputs =
-                  augmenter.augment(
-                      batch, Seeds.derive(seed, SEED_AUGMENT, epoch, batchIndex), motion);
-              outcome = step.run(inputs, stepManager);
-            }
-            position = position.next(perEpoch);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            StepRecord record =
-                new StepRecord(
-                    epoch,
-                    batchIndex,
-                    perEpoch,
-                    position.step(),
-                    lr,
-                    outcome.values(),
-                    batch.size(),
-                    seconds,
-                    dataSeconds,
-                    outcome.skipped());
-            means.add(record);
-            if (outcome.skipped()) {
-              LOG.warn(
-                  "step {} (epoch {}, batch {}) skipped: loss {} gradient norm {}{}",
-                  position.step(),
+      LeftOutLog leftOut = new LeftOutLog(metrics());
+      leftOut.record(loader, position);
+      PretrainAugmenter augmenter = data.augmenter(config);
+      int perEpoch = loader.batchesPerEpoch();
+      while (position.epoch() < config.epochs()) {
+        int epoch = position.epoch();
+        EpochMeans means = new EpochMeans();
+        long epochStart = System.nanoTime();
+        Iterator<PretrainBatch> batches = loader.epoch(root, epoch, position.batch());
+        while (position.epoch() == epoch) {
+          long t0 = System.nanoTime();
+          if (!batches.hasNext()) {
+            throw new FimaException(
+                "the loader ended epoch "
+                    + epoch
+                    + " after batch "
+                    + position.batch()
+                    + " of "
+                    + perEpoch);
+          }
+          PretrainBatch batch = batches.next();
+          double dataSeconds = (System.nanoTime() - t0) / 1e9;
+          int batchIndex = position.batch();
+          double lr = schedule.rate(epoch, batchIndex, perEpoch);
+          sgd.setLearningRate(lr);
+          PretrainStep.Outcome outcome;
+          try (NDManager stepManager = root.newSubManager()) {
+            batch.arrays().attach(stepManager);
+            engine.setRandomSeed((int) Seeds.derive(seed, SEED_ENGINE, epoch, batchIndex));
+            FimaInputs inputs =
+                augmenter.augment(
+                    batch, Seeds.derive(seed, SEED_AUGMENT, epoch, batchIndex), motion);
+            outcome = step.run(inputs, stepManager);
+          }
+          position = position.next(perEpoch);
+          double seconds = (System.nanoTime() - t0) / 1e9;
+          StepRecord record =
+              new StepRecord(
                   epoch,
                   batchIndex,
-                  outcome.values().get(FimaLoss.TOTAL),
-                  outcome.values().get("grad_norm"),
-                  nonFiniteNote(step.nonFiniteParameters()));
-              consecutiveSkipped++;
-              if (consecutiveSkipped >= config.checkpoint().maxSkippedSteps()) {
-                for (StepListener l : listeners) {
-                  l.onStep(record);
-                }
-                throw diverged(position);
+                  perEpoch,
+                  position.step(),
+                  lr,
+                  outcome.values(),
+                  batch.size(),
+                  seconds,
+                  dataSeconds,
+                  outcome.skipped());
+          means.add(record);
+          if (outcome.skipped()) {
+            LOG.warn(
+                "step {} (epoch {}, batch {}) skipped: loss {} gradient norm {}{}",
+                position.step(),
+                epoch,
+                batchIndex,
+                outcome.values().get(FimaLoss.TOTAL),
+                outcome.values().get("grad_norm"),
+                nonFiniteNote(step.nonFiniteParameters()));
+            consecutiveSkipped++;
+            if (consecutiveSkipped >= config.checkpoint().maxSkippedSteps()) {
+              for (StepListener l : listeners) {
+                l.onStep(record);
               }
-            } else {
-              consecutiveSkipped = 0;
+              throw diverged(position);
             }
-            for (StepListener l : listeners) {
-              l.onStep(record);
-            }
-            leftOut.record(loader, position);
-            int everySteps = config.checkpoint().everySteps();
-            if (everySteps > 0 && position.step() % everySteps == 0) {
-              checkpoint(position);
-            }
-            if (stop.get()) {
-              checkpoint(position);
-              return new Finished(position, lastCheckpoint, lastMeans, loader.stats().quarantine());
-            }
+          } else {
+            consecutiveSkipped = 0;
           }
-          EpochRecord summary =
-              means.summary(epoch, position.step(), (System.nanoTime() - epochStart) / 1e9);
-          lastMeans = summary.means();
           for (StepListener l : listeners) {
-            l.onEpoch(summary);
+            l.onStep(record);
           }
-          if ((epoch + 1) % config.checkpoint().everyEpochs() == 0
-              || epoch + 1 == config.epochs()) {
+          leftOut.record(loader, position);
+          int everySteps = config.checkpoint().everySteps();
+          if (everySteps > 0 && position.step() % everySteps == 0) {
             checkpoint(position);
           }
+          if (stop.get()) {
+            checkpoint(position);
+            return new Finished(position, lastCheckpoint, lastMeans, loader.stats().quarantine());
+          }
         }
-        return new Finished(position, lastCheckpoint, lastMeans, loader.stats().quarantine());
+        EpochRecord summary =
+            means.summary(epoch, position.step(), (System.nanoTime() - epochStart) / 1e9);
+        lastMeans = summary.means();
+        for (StepListener l : listeners) {
+          l.onEpoch(summary);
+        }
+        if ((epoch + 1) % config.checkpoint().everyEpochs() == 0 || epoch + 1 == config.epochs()) {
+          checkpoint(position);
+        }
       }
+      return new Finished(position, lastCheckpoint, lastMeans, loader.stats().quarantine());
     }
 
     private MetricsLog metrics() {
@@ -434,7 +447,19 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
                 folder -> PretrainCheckpoint.write(folder, config, position, model, sgd, queues));
         lastCheckpointStep = position.step();
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot write a checkpoint into " + store.directory(), e);
+        throw new DataException(
+            store.directory(),
+            "cannot write the checkpoint of step "
+                + position.step()
+                + ": "
+                + DataException.reason(e)
+                + (lastCheckpoint == null
+                    ? "; no checkpoint was written before it, so this run has to start again"
+                    : "; the last good checkpoint, "
+                        + lastCheckpoint
+                        + ", is kept: free some space, then continue with --resume "
+                        + store.directory().getParent()),
+            e);
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.fima.djl.train;
 
+import dev.fima.api.io.TempFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
@@ -59,15 +60,17 @@ public final class AtomicFiles {
   public static void write(Path target, StreamWriter writer) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path temp = Files.createTempFile(dir, TEMP_PREFIX + target.getFileName(), "");
+    Path temp = TempFiles.createFile(dir, TEMP_PREFIX + target.getFileName(), "");
     try {
       try (OutputStream out = Files.newOutputStream(temp)) {
         writer.write(out);
       }
       sync(temp);
       move(temp, target);
-    } finally {
-      Files.deleteIfExists(temp);
+    } catch (IOException | RuntimeException e) {
+      // A full disk is the usual cause: the partial file goes, and the cause is what is reported.
+      removeQuietly(temp, e);
+      throw e;
     }
   }
 
@@ -93,7 +96,7 @@ public final class AtomicFiles {
   public static void writeFolder(Path target, FolderWriter writer) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path temp = Files.createTempDirectory(dir, TEMP_PREFIX + target.getFileName());
+    Path temp = TempFiles.createFolder(dir, TEMP_PREFIX + target.getFileName());
     Path old = null;
     try {
       writer.write(temp);
@@ -105,16 +108,37 @@ public final class AtomicFiles {
         }
       }
       if (Files.exists(target)) {
-        old = Files.createTempDirectory(dir, TEMP_PREFIX + "old-" + target.getFileName());
+        old = TempFiles.createFolder(dir, TEMP_PREFIX + "old-" + target.getFileName());
         Files.delete(old);
         move(target, old);
       }
       move(temp, target);
-    } finally {
-      deleteTree(temp);
-      if (old != null) {
-        deleteTree(old);
+    } catch (IOException | RuntimeException e) {
+      removeQuietly(temp, e);
+      if (old != null && !Files.exists(target)) {
+        // The new folder could not take the old one's place: put the old one back.
+        try {
+          move(old, target);
+        } catch (IOException | RuntimeException back) {
+          e.addSuppressed(back);
+        }
       }
+      throw e;
+    }
+    if (old != null) {
+      deleteTree(old);
+    }
+  }
+
+  /**
+   * Deletes a partial write after a failure, recording a failure to delete on the original error
+   * rather than replacing it.
+   */
+  private static void removeQuietly(Path partial, Exception failure) {
+    try {
+      deleteTree(partial);
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
     }
   }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,8 +40,27 @@ public final class CheckpointStore {
 
   private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)");
 
+  private static final double MB = 1024.0 * 1024.0;
+
   private final Path directory;
   private final int keep;
+  private final FolderWrites writes;
+
+  /**
+   * How a checkpoint folder reaches the disk: {@link AtomicFiles#writeFolder} everywhere but in the
+   * tests of a disk that fills up, which bind their own.
+   */
+  @FunctionalInterface
+  public interface FolderWrites {
+    /**
+     * Writes a folder atomically.
+     *
+     * @param target the folder to create or replace
+     * @param contents fills it
+     * @throws IOException when writing fails; the target is then unchanged
+     */
+    void write(Path target, AtomicFiles.FolderWriter contents) throws IOException;
+  }
 
   /**
    * Opens a store; the folder is created on the first write.
@@ -49,11 +69,93 @@ public final class CheckpointStore {
    * @param keep how many of the newest checkpoints to keep, at least 1
    */
   public CheckpointStore(Path directory, int keep) {
+    this(directory, keep, AtomicFiles::writeFolder);
+  }
+
+  /**
+   * Opens a store that writes its folders through {@code writes}.
+   *
+   * @param directory folder holding the checkpoints
+   * @param keep how many of the newest checkpoints to keep, at least 1
+   * @param writes how checkpoint folders are written
+   */
+  public CheckpointStore(Path directory, int keep, FolderWrites writes) {
     if (keep < 1) {
       throw new IllegalArgumentException("keep must be >= 1, got " + keep);
     }
     this.directory = directory;
     this.keep = keep;
+    this.writes = writes;
+  }
+
+  /**
+   * Checks, before the first checkpoint, that the disk under the store can hold its checkpoints:
+   * the {@code keep} kept ones and the next one while it is written.
+   *
+   * @param bytesPerCheckpoint the expected size of one checkpoint
+   * @return a warning naming the free and the needed space when they are not all likely to fit
+   * @throws DataException naming the folder when not even one checkpoint fits, so that no step is
+   *     trained that could never be saved
+   */
+  public Optional<String> checkSpace(long bytesPerCheckpoint) {
+    Path existing = directory.toAbsolutePath();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return Optional.empty();
+    }
+    try {
+      long usable = Files.getFileStore(existing).getUsableSpace();
+      return checkSpace(directory, usable, bytesPerCheckpoint, keep, list().size());
+    } catch (IOException e) {
+      // A file system that does not report its space is no reason to refuse a run.
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Compares free space with what the checkpoints need; {@link #checkSpace(long)} with the space
+   * given.
+   *
+   * @param directory the checkpoint folder, for the messages
+   * @param usable bytes free for this process
+   * @param bytesPerCheckpoint the expected size of one checkpoint
+   * @param keep checkpoints kept
+   * @param written checkpoints already in the store (a resumed run's), whose space is taken
+   * @return a warning when the checkpoints still to come, up to {@code keep} and the one being
+   *     written, do not fit
+   * @throws DataException when one does not fit
+   */
+  static Optional<String> checkSpace(
+      Path directory, long usable, long bytesPerCheckpoint, int keep, int written) {
+    if (usable < bytesPerCheckpoint) {
+      throw new DataException(
+          directory,
+          String.format(
+              Locale.ROOT,
+              "the disk has %.1f MB free, and one checkpoint takes about %.1f MB: free some space"
+                  + " or choose another output folder (run.output)",
+              usable / MB,
+              bytesPerCheckpoint / MB));
+    }
+    // Pruning follows each write, so the store peaks at keep checkpoints plus the one in writing.
+    long needed = bytesPerCheckpoint * (keep - Math.min(written, keep) + 1L);
+    if (usable < needed) {
+      return Optional.of(
+          String.format(
+              Locale.ROOT,
+              "%s: the disk has %.1f MB free, but checkpoint.keep = %d checkpoints of about %.1f MB"
+                  + " (%d written so far) and the next one while it is written need %.1f MB more:"
+                  + " lower checkpoint.keep or free some space, or a checkpoint write may fail",
+              directory,
+              usable / MB,
+              keep,
+              bytesPerCheckpoint / MB,
+              Math.min(written, keep),
+              needed / MB));
+    }
+    return Optional.empty();
   }
 
   /**
@@ -79,7 +181,7 @@ public final class CheckpointStore {
       throw new IllegalArgumentException("sequence must be >= 0, got " + sequence);
     }
     Path target = directory.resolve(String.format("%s%012d", PREFIX, sequence));
-    AtomicFiles.writeFolder(
+    writes.write(
         target,
         folder -> {
           contents.write(folder);

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
@@ -140,7 +139,7 @@ public final class LossPlot {
       plot.mapDatasetToRangeAxis(1, 1);
       plot.setRenderer(1, renderer(statistics, colours));
     }
-    AtomicFiles.write(png, out -> ChartUtils.writeChartAsPNG(out, chart, 900, 500));
+    AtomicFiles.write(png, out -> PngCharts.write(out, chart, 900, 500));
   }
 
   /** Solid lines in palette order; a {@code _chance} series dashed in its term's colour. */

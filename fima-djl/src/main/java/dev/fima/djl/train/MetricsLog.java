@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fima.api.DataException;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +67,7 @@ public final class MetricsLog implements StepListener {
         out.write('\n');
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot append to " + file, e);
+      throw DataException.cannotWrite(file, "the metrics log", e);
     }
   }
 
@@ -99,7 +98,7 @@ public final class MetricsLog implements StepListener {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      throw new DataException(file, "cannot read: " + DataException.reason(e), e);
     }
     return records;
   }
@@ -125,7 +124,7 @@ public final class MetricsLog implements StepListener {
       }
       AtomicFiles.writeString(file, text.toString());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot rewrite " + file, e);
+      throw DataException.cannotWrite(file, "the metrics log", e);
     }
   }
 

@@ -45,6 +45,31 @@ public final class ProgressLine implements StepListener {
     this.shown = List.copyOf(shown);
   }
 
+  /**
+   * Says where a run stands, numbering epochs from 1 as the bar does, so that a message after a
+   * stop names the epoch the bar showed.
+   *
+   * @param epoch the epoch the next step belongs to, from 0
+   * @param batch the batches of that epoch already done
+   * @param batchesPerEpoch batches per epoch
+   * @param epochs the run's length
+   * @return {@code in epoch 2 of 5 after batch 3 of 6}, or {@code after epoch 2 of 5} at an epoch's
+   *     end
+   */
+  public static String position(int epoch, int batch, int batchesPerEpoch, int epochs) {
+    if (batch == 0 && epoch > 0) {
+      return "after epoch " + epoch + " of " + epochs;
+    }
+    return "in epoch "
+        + (epoch + 1)
+        + " of "
+        + epochs
+        + " after batch "
+        + batch
+        + " of "
+        + batchesPerEpoch;
+  }
+
   @Override
   public void onStep(StepRecord r) {
     if (r.epoch() != currentEpoch) {

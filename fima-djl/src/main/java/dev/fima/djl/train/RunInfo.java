@@ -32,13 +32,22 @@ public final class RunInfo {
    */
   public static Map<String, String> versions() {
     Map<String, String> versions = new LinkedHashMap<>();
-    String fima = RunInfo.class.getPackage().getImplementationVersion();
-    versions.put("fima-j", fima == null ? "development build" : fima);
+    versions.put("fima-j", fimaVersion());
     versions.put("djl", Engine.getDjlVersion());
     Engine engine = Engine.getInstance();
     versions.put("engine", engine.getEngineName() + " " + engine.getVersion());
     versions.put("java", Runtime.version().toString());
     return versions;
+  }
+
+  /**
+   * Returns the version of FIMA-J itself, without starting the engine.
+   *
+   * @return the jar's implementation version, or {@code development build} outside a jar
+   */
+  public static String fimaVersion() {
+    String fima = RunInfo.class.getPackage().getImplementationVersion();
+    return fima == null ? "development build" : fima;
   }
 
   /**

@@ -37,6 +37,35 @@ class CheckpointStoreTest {
   }
 
   @Test
+  void freeSpaceIsCheckedAgainstTheKeptCheckpointsAndTheNextOne() {
+    Path folder = dir.resolve(CheckpointStore.FOLDER);
+    long mb = 1024 * 1024;
+    // keep 3: three kept and the one being written, 4 x 10 MB.
+    assertTrue(CheckpointStore.checkSpace(folder, 40 * mb, 10 * mb, 3, 0).isEmpty());
+    assertEquals(
+        folder
+            + ": the disk has 39.0 MB free, but checkpoint.keep = 3 checkpoints of about 10.0 MB"
+            + " (0 written so far) and the next one while it is written need 40.0 MB more: lower"
+            + " checkpoint.keep or free some space, or a checkpoint write may fail",
+        CheckpointStore.checkSpace(folder, 39 * mb, 10 * mb, 3, 0).orElseThrow());
+    // A resumed run's two checkpoints already take their space: two more are needed.
+    assertTrue(CheckpointStore.checkSpace(folder, 20 * mb, 10 * mb, 3, 2).isEmpty());
+    assertTrue(CheckpointStore.checkSpace(folder, 19 * mb, 10 * mb, 3, 2).isPresent());
+    // With the store full, only the one being written: pruning then frees the oldest.
+    assertTrue(CheckpointStore.checkSpace(folder, 10 * mb, 10 * mb, 3, 5).isEmpty());
+    DataException none =
+        assertThrows(
+            DataException.class, () -> CheckpointStore.checkSpace(folder, 9 * mb, 10 * mb, 3, 0));
+    assertEquals(
+        folder
+            + ": the disk has 9.0 MB free, and one checkpoint takes about 10.0 MB: free some space"
+            + " or choose another output folder (run.output)",
+        none.getMessage());
+    // The real disk of the temporary folder holds a tiny checkpoint.
+    assertTrue(new CheckpointStore(folder, 1).checkSpace(1024).isEmpty());
+  }
+
+  @Test
   void aFailedWriteLeavesEarlierCheckpointsAndNoPartialOne() throws IOException {
     CheckpointStore store = new CheckpointStore(dir, 3);
     store.write(1, text("one"));

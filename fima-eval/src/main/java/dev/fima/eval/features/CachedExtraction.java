@@ -1,6 +1,7 @@
 package dev.fima.eval.features;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.util.Progress;
 import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.config.ClipConfig;
 import dev.fima.api.config.DataConfig;
@@ -33,6 +34,7 @@ public final class CachedExtraction {
   private final NDManager manager;
   private final FeatureCache cache;
   private final ClipAugmenter normaliser;
+  private Progress progress;
 
   /**
    * Prepares extraction.
@@ -64,6 +66,17 @@ public final class CachedExtraction {
   }
 
   /**
+   * Shows the progress of each extraction (none by default); reuse from the cache shows nothing.
+   *
+   * @param progress where to show it, or {@code null} for nowhere
+   * @return this extraction
+   */
+  public CachedExtraction showProgress(Progress progress) {
+    this.progress = progress;
+    return this;
+  }
+
+  /**
    * Returns the features of every view of a list of videos, from the cache or extracted.
    *
    * @param part which part of the split the videos are (names the cache file)
@@ -84,7 +97,8 @@ public final class CachedExtraction {
         () -> {
           try (LabeledBatchLoader loader =
               source.evalLoader(data, clip, clips, crops, videos, videosPerBatch)) {
-            return FrozenFeatures.extract(backbone, loader, normaliser, manager);
+            return FrozenFeatures.extract(
+                backbone, loader, normaliser, manager, progress, "features " + name);
           }
         });
   }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Progress;
 import dev.fima.api.data.ClipAugmenter;
 import dev.fima.api.data.LabeledBatchLoader;
 import dev.fima.djl.backbone.VideoBackbone;
@@ -32,9 +33,36 @@ public final class FrozenFeatures {
       LabeledBatchLoader loader,
       ClipAugmenter normaliser,
       NDManager manager) {
+    return extract(backbone, loader, normaliser, manager, null, "");
+  }
+
+  /**
+   * Extracts the pooled feature {@code [C]} of every view of every video of a loader, showing the
+   * progress batch by batch.
+   *
+   * @param backbone the backbone, initialised on {@code manager}'s device
+   * @param loader an evaluation loader
+   * @param normaliser normalises the loader's [0, 1] clips
+   * @param manager the manager of the backbone's device
+   * @param progress where to show the progress, or {@code null} for nowhere
+   * @param label what is extracted, shown before the bar
+   * @return the features and the skipped videos
+   */
+  public static ClipFeatures extract(
+      VideoBackbone backbone,
+      LabeledBatchLoader loader,
+      ClipAugmenter normaliser,
+      NDManager manager,
+      Progress progress,
+      String label) {
     ParameterStore store = new ParameterStore(manager, false);
     return ViewPass.run(
-        loader, manager, normaliser, x -> pooled(backbone.forward(store, new NDList(x), false)));
+        loader,
+        manager,
+        normaliser,
+        x -> pooled(backbone.forward(store, new NDList(x), false)),
+        progress,
+        label);
   }
 
   /**

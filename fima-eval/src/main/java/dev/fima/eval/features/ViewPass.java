@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.util.Progress;
 import dev.fima.api.data.ClipAugmenter;
 import dev.fima.api.data.LabeledBatch;
 import dev.fima.api.data.LabeledBatchLoader;
@@ -39,11 +40,37 @@ public final class ViewPass {
       NDManager manager,
       ClipAugmenter normaliser,
       UnaryOperator<NDArray> model) {
+    return run(loader, manager, normaliser, model, null, "");
+  }
+
+  /**
+   * Runs the pass, showing its progress batch by batch.
+   *
+   * @param loader an evaluation loader (deterministic, every decodable video once)
+   * @param manager the manager whose device the model runs on
+   * @param normaliser normalises the [0, 1] clips the loader delivers
+   * @param model maps normalised clips {@code [N, 3, T, S, S]} to outputs {@code [N, D]}, in
+   *     inference mode
+   * @param progress where to show the progress, or {@code null} for nowhere
+   * @param label what the pass is, shown before the bar
+   * @return the outputs of every view of every delivered video, and the videos skipped
+   */
+  public static ClipFeatures run(
+      LabeledBatchLoader loader,
+      NDManager manager,
+      ClipAugmenter normaliser,
+      UnaryOperator<NDArray> model,
+      Progress progress,
+      String label) {
     Growing out = new Growing();
     int views = -1;
     int dims = -1;
     int batches = loader.batchesPerEpoch();
     int done = 0;
+    if (progress != null) {
+      progress.reset(label, batches);
+      progress.start(0);
+    }
     try (NDManager pass = manager.newSubManager()) {
       Iterator<LabeledBatch> it = loader.epoch(pass, 0, 0);
       while (it.hasNext()) {
@@ -79,7 +106,13 @@ public final class ViewPass {
         }
         done++;
         LOG.debug("evaluation batch {}/{}", done, batches);
+        if (progress != null) {
+          progress.update(done - 1, done + "/" + batches + " batches, " + out.count + " videos");
+        }
       }
+    }
+    if (progress != null) {
+      progress.end();
     }
     return new ClipFeatures(
         Math.max(views, 0),

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -254,7 +255,13 @@ public final class FineTuneJob implements FineTuner, Stoppable {
         if (progressBar) {
           listeners.add(new ProgressLine(config.epochs(), List.of("loss", "accuracy")));
         }
-        state = train(loader, sgd, server, store, listeners, state);
+        try {
+          state = train(loader, sgd, server, store, listeners, state);
+        } catch (TrainingStoppedException stopped) {
+          // A stopped run keeps its curves so far, as a finished one does.
+          plot(metrics);
+          throw stopped;
+        }
         trainLeftOut = loader.stats().quarantine();
       } catch (IOException e) {
         throw new DataException(out, "cannot write the run's files: " + e.getMessage(), e);
@@ -391,7 +398,8 @@ public final class FineTuneJob implements FineTuner, Stoppable {
                       new FinetuneState(epoch, b, step, validations, bestEpoch, bestTop1));
             }
             if (stopping) {
-              throw stopped(epoch, step, lastCheckpoint);
+              throw stopped(
+                  ProgressLine.position(epoch, b, batches, config.epochs()), step, lastCheckpoint);
             }
           }
         }
@@ -438,19 +446,20 @@ public final class FineTuneJob implements FineTuner, Stoppable {
                   new FinetuneState(epoch + 1, 0, step, validations, bestEpoch, bestTop1));
         }
         if (stopping) {
-          throw stopped(epoch + 1, step, lastCheckpoint);
+          throw stopped(
+              ProgressLine.position(epoch + 1, 0, batches, config.epochs()), step, lastCheckpoint);
         }
       }
       return new FinetuneState(config.epochs(), 0, step, validations, bestEpoch, bestTop1);
     }
 
-    private TrainingStoppedException stopped(int epoch, long step, Path checkpoint) {
+    private TrainingStoppedException stopped(String where, long step, Path checkpoint) {
       return new TrainingStoppedException(
-          "fine-tuning stopped on request at epoch "
-              + epoch
-              + ", step "
+          "fine-tuning stopped on request after step "
               + step
-              + "; checkpoint "
+              + " ("
+              + where
+              + "); checkpoint "
               + checkpoint
               + ". Continue with: fima finetune --resume "
               + out
@@ -477,6 +486,7 @@ public final class FineTuneJob implements FineTuner, Stoppable {
     }
 
     private FinetuneState restore(Path checkpoint, MomentumSgd sgd) {
+      requireFinetuneCheckpoint(checkpoint.resolve(STATE));
       ParameterFiles.load(model, checkpoint.resolve(MODEL_PARAMS), manager);
       Path optimizer = checkpoint.resolve(OPTIMIZER_STATE);
       try (NDManager scratch = manager.newSubManager();
@@ -501,6 +511,21 @@ public final class FineTuneJob implements FineTuner, Stoppable {
                 + " epochs the checkpoint already trained");
       }
       return state;
+    }
+
+    /** Names a pretraining checkpoint given to {@code --resume} as what it is. */
+    private void requireFinetuneCheckpoint(Path statePath) {
+      try {
+        JsonNode state = JSON.readTree(statePath.toFile());
+        if (state.has("format") && !state.has("nextEpoch")) {
+          throw new DataException(
+              statePath,
+              "is a pretraining checkpoint's state, not a fine-tuning one: export its backbone"
+                  + " (fima export) and give that as --backbone");
+        }
+      } catch (IOException e) {
+        throw new DataException(statePath, "unreadable: " + DataException.reason(e), e);
+      }
     }
 
     private void plot(MetricsLog metrics) {

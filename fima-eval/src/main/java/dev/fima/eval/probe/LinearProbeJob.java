@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.fima.api.ConfigException;
+import dev.fima.api.ConsoleProgress;
 import dev.fima.api.config.Averaging;
 import dev.fima.api.config.LinearProbeConfig;
 import dev.fima.api.data.Split;
@@ -44,6 +45,7 @@ public final class LinearProbeJob implements LinearProbe {
 
   private final SupervisedDataSource source;
   private final BackboneProvider backbones;
+  private boolean progressBar = true;
 
   /**
    * Creates the job.
@@ -57,6 +59,17 @@ public final class LinearProbeJob implements LinearProbe {
     this.backbones = backbones;
   }
 
+  /**
+   * Turns the console progress bar of feature extraction on or off (on by default).
+   *
+   * @param show whether to show it
+   * @return this job
+   */
+  public LinearProbeJob showProgress(boolean show) {
+    this.progressBar = show;
+    return this;
+  }
+
   @Override
   public EvalReport probe(LinearProbeConfig config) {
     BackboneSpec spec = BackboneSpec.parse("backbone", config.backbone());
@@ -67,13 +80,14 @@ public final class LinearProbeJob implements LinearProbe {
       String digest = ParameterDigest.of(backbone.block());
       CachedExtraction extraction =
           new CachedExtraction(
-              source,
-              config.data(),
-              config.clip(),
-              backbone.block(),
-              digest,
-              manager,
-              session.output().resolve("features"));
+                  source,
+                  config.data(),
+                  config.clip(),
+                  backbone.block(),
+                  digest,
+                  manager,
+                  session.output().resolve("features"))
+              .showProgress(progressBar ? new ConsoleProgress() : null);
       FeatureCache.Result trainResult =
           extraction.features(
               Split.TRAIN,

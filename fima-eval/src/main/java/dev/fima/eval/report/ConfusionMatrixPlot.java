@@ -1,11 +1,11 @@
 package dev.fima.eval.report;
 
+import dev.fima.djl.train.PngCharts;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Paint;
 import java.nio.file.Path;
 import java.util.List;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
@@ -84,7 +84,7 @@ public final class ConfusionMatrixPlot {
     chart.setBackgroundPaint(Color.WHITE);
 
     int side = Math.min(2000, 500 + 8 * n);
-    OutputFiles.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, side + 120, side));
+    OutputFiles.write(file, out -> PngCharts.write(out, chart, side + 120, side));
   }
 
   private static ValueAxis axis(String label, List<String> classNames) {

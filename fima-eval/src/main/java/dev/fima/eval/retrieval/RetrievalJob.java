@@ -1,5 +1,6 @@
 package dev.fima.eval.retrieval;
 
+import dev.fima.api.ConsoleProgress;
 import dev.fima.api.config.RetrieveConfig;
 import dev.fima.api.data.Split;
 import dev.fima.api.data.SupervisedDataSource;
@@ -43,6 +44,7 @@ public final class RetrievalJob implements Retriever {
 
   private final SupervisedDataSource source;
   private final BackboneProvider backbones;
+  private boolean progressBar = true;
 
   /**
    * Creates the job.
@@ -56,6 +58,17 @@ public final class RetrievalJob implements Retriever {
     this.backbones = backbones;
   }
 
+  /**
+   * Turns the console progress bar of feature extraction on or off (on by default).
+   *
+   * @param show whether to show it
+   * @return this job
+   */
+  public RetrievalJob showProgress(boolean show) {
+    this.progressBar = show;
+    return this;
+  }
+
   @Override
   public EvalReport retrieve(RetrieveConfig config) {
     BackboneSpec spec = BackboneSpec.parse("backbone", config.backbone());
@@ -65,13 +78,14 @@ public final class RetrievalJob implements Retriever {
       String digest = ParameterDigest.of(backbone.block());
       CachedExtraction extraction =
           new CachedExtraction(
-              source,
-              config.data(),
-              config.clip(),
-              backbone.block(),
-              digest,
-              session.manager(),
-              session.output().resolve("features"));
+                  source,
+                  config.data(),
+                  config.clip(),
+                  backbone.block(),
+                  digest,
+                  session.manager(),
+                  session.output().resolve("features"))
+              .showProgress(progressBar ? new ConsoleProgress() : null);
       FeatureCache.Result galleryResult =
           extraction.features(
               Split.TRAIN, session.videos(Split.TRAIN), config.clips(), 1, config.batchSize());
