@@ -304,7 +304,10 @@ class BadInputCliTest {
     assertEquals(0, CliRun.of("export", checkpoint(3).toString(), "-o", target.toString()).code());
     Map<String, byte[]> first = contents(target);
     assertEquals(
-        java.util.Set.of(BackboneArchive.DESCRIPTOR_FILE, BackboneArchive.PARAMETERS_FILE),
+        java.util.Set.of(
+            BackboneArchive.DESCRIPTOR_FILE,
+            BackboneArchive.PARAMETERS_FILE,
+            BackboneArchive.SERVING_PROPERTIES_FILE),
         first.keySet());
 
     CliRun refused = CliRun.of("export", checkpoint(6).toString(), "-o", target.toString());
