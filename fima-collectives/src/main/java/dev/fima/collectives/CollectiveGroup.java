@@ -175,7 +175,7 @@ public final class CollectiveGroup implements AutoCloseable {
    * @throws CollectiveException when they do not all arrive in time
    */
   public synchronized void barrier(Duration timeout) {
-    run(Op.BARRIER, 0, timeout, s -> {}, s -> {});
+    run(Op.BARRIER, 0, timeout, null, null);
   }
 
   /** Returns the worker's process id, for tests of its lifecycle. */
@@ -207,17 +207,23 @@ public final class CollectiveGroup implements AutoCloseable {
         op.label() + (op == Op.BARRIER ? "" : " of " + count + (count == 1 ? " float" : " floats"));
     long start = System.nanoTime();
     try {
-      ensureRegion(op.regionFloats(count, worldSize()) * Float.BYTES);
-      in.accept(region.floats());
-      long id = ++seq;
-      Request request =
-          new Request(id, op, count, timeoutMillis, region.size(), region.file().toString());
+      Request request;
+      if (op == Op.BARRIER) {
+        request = new Request(++seq, op, 0, timeoutMillis, 0, WorkerProtocol.NO_REGION);
+      } else {
+        ensureRegion(op.regionFloats(count, worldSize()) * Float.BYTES);
+        in.accept(region.floats());
+        request =
+            new Request(++seq, op, count, timeoutMillis, region.size(), region.file().toString());
+      }
       worker.send(request.line());
       long wait = Duration.ofMillis(timeoutMillis).plus(ANSWER_GRACE).toNanos();
       Optional<Answer> answer = worker.next(wait);
       deleteRegionFile();
       if (answer.isPresent() && answer.get().kind().equals(WorkerProtocol.OK)) {
-        out.accept(region.floats());
+        if (op != Op.BARRIER) {
+          out.accept(region.floats());
+        }
         return;
       }
       String took = seconds(Duration.ofNanos(System.nanoTime() - start));
@@ -423,6 +429,10 @@ public final class CollectiveGroup implements AutoCloseable {
               String.valueOf(joinTimeout.toMillis()),
               "--parent",
               String.valueOf(ProcessHandle.current().pid())));
+      if (rendezvous.store().isLocal()) {
+        // Every rank is here: Gloo listens on loopback, never on a network interface.
+        command.addAll(List.of("--gloo-host", "127.0.0.1"));
+      }
       if (rendezvous.store() instanceof Rendezvous.TcpStore tcp) {
         command.addAll(List.of("--tcp", tcp.host(), String.valueOf(tcp.port())));
       } else if (rendezvous.store() instanceof Rendezvous.FileStore file) {

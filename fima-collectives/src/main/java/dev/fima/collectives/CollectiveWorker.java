@@ -52,7 +52,7 @@ import org.bytedeco.pytorch.gloo.Device;
  * the rank, which may still need its collectives while it stops, and not the worker.
  *
  * <p>Arguments: {@code --rank R --world N (--tcp HOST PORT | --file PATH) --join-timeout-ms MS
- * --parent PID}. Not meant to be run by hand.
+ * --parent PID [--gloo-host HOST]}. Not meant to be run by hand.
  */
 public final class CollectiveWorker {
 
@@ -110,10 +110,8 @@ public final class CollectiveWorker {
     // rank's cores belong to the rank.
     torch.set_num_threads(1);
     Store store;
-    String deviceHost;
     if (options.containsKey("--file")) {
       store = new FileStore(single(options, "--file"), world);
-      deviceHost = "127.0.0.1";
     } else {
       List<String> tcp = options.get("--tcp");
       String host = tcp.get(0);
@@ -124,32 +122,28 @@ public final class CollectiveWorker {
       storeOptions.waitWorkers(false);
       storeOptions.timeout(joinTimeout);
       store = new TCPStore(host, storeOptions);
-      deviceHost = isLoopback(host) ? "127.0.0.1" : null;
     }
     store.setTimeout(joinTimeout);
     ProcessGroupGloo.Options groupOptions = new ProcessGroupGloo.Options(joinTimeout);
-    groupOptions.devices(new GlooDeviceVector(device(deviceHost)));
+    List<String> glooHost = options.get("--gloo-host");
+    groupOptions.devices(new GlooDeviceVector(device(glooHost == null ? null : glooHost.get(0))));
     return new CollectiveWorker(
         rank, world, new ProcessGroupGloo(store, rank, world, groupOptions), answers);
   }
 
   /**
    * Chooses the network device Gloo listens on, as PyTorch does: the interface named by {@code
-   * GLOO_SOCKET_IFNAME}, else loopback when every rank is on this machine (a loopback master or a
-   * file store), else the address this machine's host name resolves to.
+   * GLOO_SOCKET_IFNAME}, else the host the rank gave ({@code --gloo-host}, loopback when every rank
+   * is on this machine), else the address this machine's host name resolves to.
    */
-  private static Device device(String loopback) {
+  private static Device device(String host) {
     String ifname = System.getenv("GLOO_SOCKET_IFNAME");
     if (ifname != null && !ifname.isBlank()) {
       return ProcessGroupGloo.createDeviceForInterface(ifname.strip());
     }
-    return loopback != null
-        ? ProcessGroupGloo.createDeviceForHostname(loopback)
+    return host != null
+        ? ProcessGroupGloo.createDeviceForHostname(host)
         : ProcessGroupGloo.createDefaultDevice();
-  }
-
-  private static boolean isLoopback(String host) {
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 
   private void serve(BlockingQueue<String> requests) {
@@ -166,7 +160,7 @@ public final class CollectiveWorker {
       try {
         Request request = Request.parse(line);
         seq = request.seq();
-        Tensor all = mapped(request);
+        Tensor all = request.op() == Op.BARRIER ? null : mapped(request);
         // Frees each request's tensors, views and options when it is answered.
         try (PointerScope scope = new PointerScope()) {
           run(request, all);

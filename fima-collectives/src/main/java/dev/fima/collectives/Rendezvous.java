@@ -46,7 +46,16 @@ public record Rendezvous(int rank, int worldSize, Store store) {
   }
 
   /** The store through which the ranks of a group find each other. */
-  public sealed interface Store permits TcpStore, FileStore {}
+  public sealed interface Store permits TcpStore, FileStore {
+
+    /**
+     * Tells whether every rank of the group is on this machine: a store on the loopback interface,
+     * or a file store (meant for one machine).
+     *
+     * @return whether the ranks talk over the loopback interface
+     */
+    boolean isLocal();
+  }
 
   /**
    * PyTorch's TCPStore, hosted by rank 0 on {@code port} of its machine and reached by the others
@@ -65,6 +74,11 @@ public record Rendezvous(int rank, int worldSize, Store store) {
     }
 
     @Override
+    public boolean isLocal() {
+      return isLoopback(host);
+    }
+
+    @Override
     public String toString() {
       return host + ":" + port;
     }
@@ -76,6 +90,11 @@ public record Rendezvous(int rank, int worldSize, Store store) {
    * @param file the store's file
    */
   public record FileStore(Path file) implements Store {
+
+    @Override
+    public boolean isLocal() {
+      return true;
+    }
 
     @Override
     public String toString() {
@@ -144,6 +163,16 @@ public record Rendezvous(int rank, int worldSize, Store store) {
    */
   public static boolean isLaunched(Map<String, String> env) {
     return env.containsKey(WORLD_SIZE);
+  }
+
+  /**
+   * Tells whether a host name or address is this machine's loopback interface.
+   *
+   * @param host a host name or address
+   * @return whether it is {@code localhost}, {@code 127.x.x.x} or {@code ::1}
+   */
+  public static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 
   private static int integer(Map<String, String> env, String name, int min, int max) {

@@ -25,6 +25,9 @@ final class WorkerProtocol {
   /** A request that failed; the rest of the line is the reason. */
   static final String ERR = "ERR";
 
+  /** The region of a request that moves no data (a barrier). */
+  static final String NO_REGION = "-";
+
   private WorkerProtocol() {}
 
   /** What a request asks the worker to do. */

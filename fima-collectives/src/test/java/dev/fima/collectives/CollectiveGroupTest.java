@@ -27,6 +27,14 @@ class CollectiveGroupTest {
   static void join() throws IOException {
     int port = Ranks.freePort();
     ranks = Ranks.join(2, r -> Rendezvous.tcp(r, 2, "127.0.0.1", port));
+    // As the ranks of a run start: a barrier before any data has been moved.
+    Ranks.each(
+        2,
+        r -> {
+          ranks.get(r).barrier(TIMEOUT);
+          return r;
+        },
+        TIMEOUT);
   }
 
   @AfterAll
