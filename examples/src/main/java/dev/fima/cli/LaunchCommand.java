@@ -162,8 +162,11 @@ final class LaunchCommand implements Callable<Integer> {
             spec.commandLine().getOut(),
             err,
             Duration.ofSeconds(Long.getLong(StopOnSignal.TIMEOUT_PROPERTY, 300)));
-    try (StopOnSignal hook = StopOnSignal.install(launched, err)) {
+    StopOnSignal forwardSignals = StopOnSignal.install(launched, err);
+    try {
       return launched.run();
+    } finally {
+      forwardSignals.close();
     }
   }
 

@@ -25,24 +25,7 @@ class LaunchCommandTest {
   @Test
   void twoRanksAllReduceAndEachKnowsItsRankAndRendezvous(@TempDir Path dir) throws IOException {
     int port = freePort();
-    CliRun run =
-        CliRun.of(
-            "launch",
-            "--nproc-per-node",
-            "2",
-            "--master-port",
-            String.valueOf(port),
-            "--log-dir",
-            dir.toString(),
-            "--",
-            "bench",
-            "allreduce",
-            "--floats",
-            "1000",
-            "--warmup",
-            "1",
-            "--iterations",
-            "2");
+    CliRun run = CliRun.of(launchingBench(dir, port, 1, 2));
     assertEquals(0, run.code(), run.err() + TinyRuns.text(dir.resolve("rank-1.log")));
     assertTrue(
         run.out().contains("rank 0 of 2 (local rank 0 of 2), rendezvous at 127.0.0.1:" + port),
@@ -132,27 +115,30 @@ class LaunchCommandTest {
     return launch.rankArguments(plan);
   }
 
+  /** Returns the arguments of a launch of two ranks that all-reduce 1000 floats. */
+  private static List<String> launchingBench(Path dir, int port, int warmup, int iterations) {
+    return List.of(
+        "launch",
+        "--nproc-per-node",
+        "2",
+        "--master-port",
+        String.valueOf(port),
+        "--log-dir",
+        dir.toString(),
+        "--",
+        "bench",
+        "allreduce",
+        "--floats",
+        "1000",
+        "--warmup",
+        String.valueOf(warmup),
+        "--iterations",
+        String.valueOf(iterations));
+  }
+
   /** Starts the launcher in a JVM of its own, its two ranks all-reducing until they are stopped. */
   private static Process startLooping(Path dir) throws IOException {
-    return TinyRuns.start(
-        List.of(
-            "launch",
-            "--nproc-per-node",
-            "2",
-            "--master-port",
-            String.valueOf(freePort()),
-            "--log-dir",
-            dir.toString(),
-            "--",
-            "bench",
-            "allreduce",
-            "--floats",
-            "1000",
-            "--warmup",
-            "0",
-            "--iterations",
-            "100000000"),
-        dir.resolve("launcher"));
+    return TinyRuns.start(launchingBench(dir, freePort(), 0, 100_000_000), dir.resolve("launcher"));
   }
 
   /**

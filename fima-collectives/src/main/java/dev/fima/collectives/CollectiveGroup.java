@@ -107,7 +107,7 @@ public final class CollectiveGroup implements AutoCloseable {
    * @throws CollectiveException when it does not complete
    */
   public synchronized void allReduceMean(float[] values, Duration timeout) {
-    run(Op.ALL_REDUCE_MEAN, values.length, timeout, s -> s.put(0, values), s -> s.get(0, values));
+    inPlace(Op.ALL_REDUCE_MEAN, values, timeout);
   }
 
   /**
@@ -119,9 +119,7 @@ public final class CollectiveGroup implements AutoCloseable {
    * @throws CollectiveException when it does not complete
    */
   public synchronized void allReduceMean(FloatBuffer values, Duration timeout) {
-    int n = values.remaining();
-    int at = values.position();
-    run(Op.ALL_REDUCE_MEAN, n, timeout, s -> s.put(0, values, at, n), s -> values.put(at, s, 0, n));
+    inPlace(Op.ALL_REDUCE_MEAN, values, timeout);
   }
 
   /**
@@ -132,7 +130,7 @@ public final class CollectiveGroup implements AutoCloseable {
    * @throws CollectiveException when it does not complete
    */
   public synchronized void broadcast(float[] values, Duration timeout) {
-    run(Op.BROADCAST, values.length, timeout, s -> s.put(0, values), s -> s.get(0, values));
+    inPlace(Op.BROADCAST, values, timeout);
   }
 
   /**
@@ -144,9 +142,7 @@ public final class CollectiveGroup implements AutoCloseable {
    * @throws CollectiveException when it does not complete
    */
   public synchronized void broadcast(FloatBuffer values, Duration timeout) {
-    int n = values.remaining();
-    int at = values.position();
-    run(Op.BROADCAST, n, timeout, s -> s.put(0, values, at, n), s -> values.put(at, s, 0, n));
+    inPlace(Op.BROADCAST, values, timeout);
   }
 
   /**
@@ -189,6 +185,18 @@ public final class CollectiveGroup implements AutoCloseable {
     closed = true;
     worker.stop();
     deleteRegionFile();
+  }
+
+  /** Runs an operation whose result replaces the values it was given. */
+  private void inPlace(Op op, float[] values, Duration timeout) {
+    run(op, values.length, timeout, s -> s.put(0, values), s -> s.get(0, values));
+  }
+
+  /** Runs an operation whose result replaces a buffer's remaining values; its position stays. */
+  private void inPlace(Op op, FloatBuffer values, Duration timeout) {
+    int n = values.remaining();
+    int at = values.position();
+    run(op, n, timeout, s -> s.put(0, values, at, n), s -> values.put(at, s, 0, n));
   }
 
   private void run(

@@ -59,7 +59,6 @@ public final class CollectiveWorker {
   /** Exit status when the rank is gone or the arguments are wrong. */
   private static final int GONE = 3;
 
-  private final int rank;
   private final int world;
   private final ProcessGroupGloo group;
   private final PrintStream answers;
@@ -68,8 +67,7 @@ public final class CollectiveWorker {
   private FloatPointer regionPointer;
   private Tensor regionTensor;
 
-  private CollectiveWorker(int rank, int world, ProcessGroupGloo group, PrintStream answers) {
-    this.rank = rank;
+  private CollectiveWorker(int world, ProcessGroupGloo group, PrintStream answers) {
     this.world = world;
     this.group = group;
     this.answers = answers;
@@ -128,7 +126,7 @@ public final class CollectiveWorker {
     List<String> glooHost = options.get("--gloo-host");
     groupOptions.devices(new GlooDeviceVector(device(glooHost == null ? null : glooHost.get(0))));
     return new CollectiveWorker(
-        rank, world, new ProcessGroupGloo(store, rank, world, groupOptions), answers);
+        world, new ProcessGroupGloo(store, rank, world, groupOptions), answers);
   }
 
   /**
@@ -146,6 +144,8 @@ public final class CollectiveWorker {
         : ProcessGroupGloo.createDefaultDevice();
   }
 
+  // The pointer scope is never named: it collects every native object created while it is open.
+  @SuppressWarnings("try")
   private void serve(BlockingQueue<String> requests) {
     while (true) {
       String line;
