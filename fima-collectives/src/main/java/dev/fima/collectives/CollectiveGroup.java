@@ -219,7 +219,7 @@ public final class CollectiveGroup implements AutoCloseable {
       if (op == Op.BARRIER) {
         request = new Request(++seq, op, 0, timeoutMillis, 0, WorkerProtocol.NO_REGION);
       } else {
-        ensureRegion(op.regionFloats(count, worldSize()) * Float.BYTES);
+        mapRegion(op.regionFloats(count, worldSize()) * Float.BYTES, what);
         in.accept(region.floats());
         request =
             new Request(++seq, op, count, timeoutMillis, region.size(), region.file().toString());
@@ -247,7 +247,8 @@ public final class CollectiveGroup implements AutoCloseable {
                 + " more; its collective worker was stopped");
       }
       if (answer.get() == Answer.ENDED) {
-        throw fail(what + " failed after " + took + within + ": " + worker.describeEnd());
+        String end = closed ? "the group was closed meanwhile" : worker.describeEnd();
+        throw fail(what + " failed after " + took + within + ": " + end);
       }
       throw fail(
           what
@@ -258,6 +259,7 @@ public final class CollectiveGroup implements AutoCloseable {
               + answer.get().detail()
               + ". Another rank has stopped or is stuck; this group cannot be used any more");
     } catch (IOException e) {
+      // Writing the request failed: the worker no longer reads.
       throw fail(what + ": " + (closed ? "the group was closed" : describeEnd(e)), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -279,12 +281,23 @@ public final class CollectiveGroup implements AutoCloseable {
     return fail(message, null);
   }
 
+  /**
+   * Records the failure that ends this group and stops the worker, so that the other ranks learn it
+   * from their connections at once rather than at their timeouts.
+   */
   private CollectiveException fail(String message, Throwable cause) {
     failure = new CollectiveException(who() + ": " + message, cause);
-    if (cause == null) {
-      worker.stop();
-    }
+    worker.stop();
     return failure;
+  }
+
+  /** Maps a shared region of at least {@code bytes}, or fails the group naming the folder. */
+  private void mapRegion(long bytes, String what) {
+    try {
+      ensureRegion(bytes);
+    } catch (IOException e) {
+      throw fail(what + ": cannot map its shared memory in " + sharedFolder + ": " + e, e);
+    }
   }
 
   /** Maps a shared region of at least {@code bytes}, growing the current one when it is smaller. */
