@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
       BenchStepCommand.class,
       BenchSoakCommand.class,
       BenchGradientsCommand.class,
-      BenchDecodeCommand.class
+      BenchDecodeCommand.class,
+      BenchAllReduceCommand.class
     })
 final class BenchCommand implements Runnable {
 

@@ -110,19 +110,7 @@ final class BenchStepCommand implements Callable<Integer> {
     int frames = Integer.parseInt(parts[1]);
     int crop = Integer.parseInt(parts[2]);
     int batch = Integer.parseInt(parts[3]);
-    VideoBackbone probe = BackboneRegistry.get(name).build(BackboneRegistry.get(name).defaults());
-    long slices = probe.featureMapShape(frames, crop).get(2);
-    List<String> all =
-        new ArrayList<>(
-            List.of(
-                "backbone.name=" + name,
-                "clip.frames=" + frames,
-                "clip.crop=" + crop,
-                "clip.localClips=" + slices,
-                "batchSize=" + batch,
-                "model.method=" + method));
-    all.addAll(overrides);
-    PretrainConfig config = Configs.load(PretrainConfig.defaults(), null, all);
+    PretrainConfig config = caseConfig(name, frames, crop, batch, method, overrides);
     try (FimaStep step = new FimaStep(config, dev)) {
       for (int i = 0; i < warmup; i++) {
         step.run();
@@ -154,6 +142,35 @@ final class BenchStepCommand implements Callable<Integer> {
           outside,
           leftBehind);
     }
+  }
+
+  /**
+   * Returns the pretraining configuration of a benchmark case: a backbone on clips of a size, as
+   * many local clips as the backbone leaves time slices, a batch size and a method.
+   *
+   * @param name the backbone's registry name
+   * @param frames frames per clip
+   * @param crop crop size in pixels
+   * @param batch batch size
+   * @param method {@code fima} or {@code moco}
+   * @param overrides further {@code path=value} overrides
+   * @return the validated configuration
+   */
+  static PretrainConfig caseConfig(
+      String name, int frames, int crop, int batch, String method, List<String> overrides) {
+    VideoBackbone probe = BackboneRegistry.get(name).build(BackboneRegistry.get(name).defaults());
+    long slices = probe.featureMapShape(frames, crop).get(2);
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "backbone.name=" + name,
+                "clip.frames=" + frames,
+                "clip.crop=" + crop,
+                "clip.localClips=" + slices,
+                "batchSize=" + batch,
+                "model.method=" + method));
+    all.addAll(overrides);
+    return Configs.load(PretrainConfig.defaults(), null, all);
   }
 
   /**

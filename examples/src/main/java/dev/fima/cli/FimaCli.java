@@ -47,6 +47,7 @@ import picocli.CommandLine.Command;
       ExampleCommand.class,
       InfoCommand.class,
       BenchCommand.class,
+      LaunchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class FimaCli implements Runnable {
@@ -70,11 +71,13 @@ public final class FimaCli implements Runnable {
 
   /**
    * Runs the command line and exits with its status: 0 on success, 2 on a user error (bad
-   * configuration or input, reported in one message), 1 on an unexpected failure.
+   * configuration or input, reported in one message), 1 on an unexpected failure. A rank started by
+   * {@code fima launch} also stops when its launcher ends ({@link LauncherWatch}).
    *
    * @param args command-line arguments
    */
   public static void main(String[] args) {
+    LauncherWatch.install(System.getenv());
     System.exit(execute(args));
   }
 
