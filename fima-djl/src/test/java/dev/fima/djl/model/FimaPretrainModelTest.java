@@ -30,37 +30,24 @@ class FimaPretrainModelTest {
       FimaOutputs out = model.forward(new ParameterStore(m, false), TinyFima.inputs(m, B), true);
       Shape vector = new Shape(B, TinyFima.EMBEDDING);
       Shape grid = new Shape(B, TinyFima.EMBEDDING, TinyFima.GRID, TinyFima.GRID);
-      for (NDArray a : List.of(out.m().query(), out.n().query(), out.m().key(), out.n().key())) {
-        assertEquals(vector, a.getShape());
-      }
-      for (List<NDArray> list :
-          List.of(
-              out.m().requireMotion().localKeys(),
-              out.n().requireMotion().localKeys(),
-              out.n().requireMotion().clsPredictions(),
-              out.m().requireMotion().clsPredictions())) {
-        assertEquals(TinyFima.SLICES, list.size());
-        for (NDArray a : list) {
-          assertEquals(vector, a.getShape());
+      for (ViewOutputs view : out.nThenM()) {
+        assertEquals(vector, view.query().getShape());
+        assertEquals(vector, view.key().getShape());
+        MotionOutputs motion = view.requireMotion();
+        assertEquals(TinyFima.SLICES, motion.slices());
+        for (int t = 0; t < TinyFima.SLICES; t++) {
+          assertEquals(vector, motion.localKeys().get(t).getShape());
+          assertEquals(vector, motion.clsPredictions().get(t).getShape());
+          for (NDArray a :
+              List.of(motion.densePredictions().get(t), motion.denseTargets().get(t))) {
+            assertEquals(grid, a.getShape());
+            // Unit length along the embedding axis at every cell.
+            NDArray norms = a.norm(new int[] {1});
+            assertEquals(0, norms.sub(1).abs().max().getFloat(), 1e-4);
+          }
         }
+        assertEquals(new Shape(B, TinyFima.GRID, TinyFima.GRID), motion.foreground().getShape());
       }
-      for (List<NDArray> list :
-          List.of(
-              out.n().requireMotion().densePredictions(),
-              out.m().requireMotion().densePredictions(),
-              out.n().requireMotion().denseTargets(),
-              out.m().requireMotion().denseTargets())) {
-        assertEquals(TinyFima.SLICES, list.size());
-        for (NDArray a : list) {
-          assertEquals(grid, a.getShape());
-          // Unit length along the embedding axis at every cell.
-          NDArray norms = a.norm(new int[] {1});
-          assertEquals(0, norms.sub(1).abs().max().getFloat(), 1e-4);
-        }
-      }
-      assertEquals(
-          new Shape(B, TinyFima.GRID, TinyFima.GRID),
-          out.m().requireMotion().foreground().getShape());
       assertTrue(out.hasMotion());
     }
   }
