@@ -1,6 +1,5 @@
 package dev.fima.cli;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.config.ClipConfig;
@@ -234,7 +233,7 @@ final class BenchDataCommand implements Callable<Integer> {
           long t0 = System.nanoTime();
           FimaInputs in = augmenter.augment(loaded, i, true);
           times[i] = System.nanoTime() - t0;
-          attach(in, step);
+          in.arrays().attach(step);
         }
       }
       long[] timed = java.util.Arrays.copyOfRange(times, 1, times.length);
@@ -247,23 +246,6 @@ final class BenchDataCommand implements Callable<Integer> {
           timed[timed.length / 2] / 1e6);
       out.flush();
     }
-  }
-
-  private static void attach(FimaInputs in, NDManager step) {
-    for (NDArray a :
-        java.util.List.of(
-            in.rgbM(),
-            in.rgbN(),
-            in.diffM(),
-            in.diffN(),
-            in.coordM(),
-            in.coordN(),
-            in.pixelMotionM(),
-            in.pixelMotionN())) {
-      a.attach(step);
-    }
-    in.localDiffsM().forEach(a -> a.attach(step));
-    in.localDiffsN().forEach(a -> a.attach(step));
   }
 
   /**

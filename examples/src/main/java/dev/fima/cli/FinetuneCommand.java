@@ -3,8 +3,6 @@ package dev.fima.cli;
 import com.google.inject.Injector;
 import dev.fima.api.config.FinetuneConfig;
 import dev.fima.api.jobs.FineTuner;
-import dev.fima.api.jobs.TrainingStoppedException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,19 +45,12 @@ final class FinetuneCommand extends JobCommand<FinetuneConfig> {
   @Override
   protected void run(FinetuneConfig config, Injector injector) {
     FineTuner tuner = injector.getInstance(FineTuner.class);
-    PrintWriter err = spec.commandLine().getErr();
-    try (StopOnSignal signal = StopOnSignal.install(tuner, err)) {
-      try {
-        Reports.print(out(), tuner.finetune(config, resume));
-      } catch (TrainingStoppedException stopped) {
-        if (!signal.fired()) {
-          throw stopped;
-        }
-        // Printed here, before the hook lets the JVM exit, rather than by the common handler.
-        err.println("fima: " + stopped.getMessage());
-        err.flush();
-      }
-      out().flush();
-    }
+    StopOnSignal.run(
+        tuner,
+        spec.commandLine().getErr(),
+        () -> {
+          Reports.print(out(), tuner.finetune(config, resume));
+          out().flush();
+        });
   }
 }

@@ -4,7 +4,6 @@ import com.google.inject.Injector;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.jobs.PretrainResult;
 import dev.fima.api.jobs.Pretrainer;
-import dev.fima.djl.train.ProgressLine;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,32 +29,20 @@ final class PretrainCommand extends JobCommand<PretrainConfig> {
   @Override
   protected void run(PretrainConfig config, Injector injector) {
     Pretrainer pretrainer = injector.getInstance(Pretrainer.class);
-    try (StopOnSignal signal = StopOnSignal.install(pretrainer, spec.commandLine().getErr())) {
-      PretrainResult result = pretrainer.pretrain(config, resume);
-      if (signal.fired() && result.epochs() < config.epochs()) {
-        out()
-            .printf(
-                "stopped on request after step %d (%s); checkpoint %s%n"
-                    + "continue with: fima pretrain --resume %s (and the same options)%n",
-                result.steps(),
-                ProgressLine.position(
-                    result.epochs(),
-                    result.batchesIntoEpoch(),
-                    result.batchesPerEpoch(),
-                    config.epochs()),
-                result.lastCheckpoint(),
-                result.outputDir());
-      } else {
-        out()
-            .printf(
-                "pretrained %d epochs (%d steps) in %.0f s; last checkpoint %s%n",
-                result.epochs(), result.steps(), result.seconds(), result.lastCheckpoint());
-      }
-      if (!result.leftOut().isEmpty()) {
-        out().printf("%d videos were left out of this run:%n", result.leftOut().size());
-        result.leftOut().forEach(e -> out().printf("  %s: %s%n", e.video(), e.reason()));
-      }
-      out().flush();
-    }
+    StopOnSignal.run(
+        pretrainer,
+        spec.commandLine().getErr(),
+        () -> {
+          PretrainResult result = pretrainer.pretrain(config, resume);
+          out()
+              .printf(
+                  "pretrained %d epochs (%d steps) in %.0f s; last checkpoint %s%n",
+                  result.epochs(), result.steps(), result.seconds(), result.lastCheckpoint());
+          if (!result.leftOut().isEmpty()) {
+            out().printf("%d videos were left out of this run:%n", result.leftOut().size());
+            result.leftOut().forEach(e -> out().printf("  %s: %s%n", e.video(), e.reason()));
+          }
+          out().flush();
+        });
   }
 }

@@ -1,6 +1,7 @@
 package dev.fima.cli;
 
 import dev.fima.api.jobs.Stoppable;
+import dev.fima.api.jobs.TrainingStoppedException;
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,30 @@ final class StopOnSignal implements AutoCloseable {
             },
             "fima-stop-on-signal");
     Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /**
+   * Runs a training job with the hook installed. A job the signal stopped ends with a {@link
+   * TrainingStoppedException} saying where and how to continue, which is printed here as one line
+   * {@code fima: <message>} before the hook lets the JVM exit (with the signal's status); any other
+   * failure, and a stop no signal asked for, propagates to the common handler.
+   *
+   * @param job the job about to run
+   * @param err where the hook and the stop are reported
+   * @param body runs the job and prints its result
+   */
+  static void run(Object job, PrintWriter err, Runnable body) {
+    try (StopOnSignal signal = install(job, err)) {
+      try {
+        body.run();
+      } catch (TrainingStoppedException stopped) {
+        if (!signal.fired()) {
+          throw stopped;
+        }
+        err.println("fima: " + stopped.getMessage());
+        err.flush();
+      }
+    }
   }
 
   /**

@@ -99,8 +99,11 @@ class PretrainReliabilityTest {
     assertTrue(out.contains("epoch 2/50 "), "the bar was in epoch 2:\n" + out);
     String where =
         stopped == 6 ? "after epoch 1 of 50" : "in epoch 2 of 50 after batch " + (stopped - 6);
-    assertTrue(out.contains("stopped on request after step " + stopped + " (" + where), out);
-    assertTrue(out.contains("continue with: fima pretrain --resume " + run), out);
+    // Reported as fine-tuning reports it: one line on the error stream.
+    assertTrue(
+        err.contains("fima: training stopped on request after step " + stopped + " (" + where),
+        err);
+    assertTrue(err.contains("Continue with: fima pretrain --resume " + run), err);
     assertTrue(err.contains("fima: stopping at the next step boundary"), err);
     // The loss plot is drawn while the JVM shuts down, and still written.
     assertFalse(err.contains("could not write the loss plot"), err);

@@ -80,10 +80,10 @@ class DataSourcesTest {
       assertEquals(3, loader.batchesPerEpoch());
       PretrainBatch batch = loader.epoch(m, 0, 0).next();
       FimaInputs in = source.augmenter(config).augment(batch, 5, true);
-      assertEquals(new Shape(3, 3, 4, 16, 16), in.rgbM().getShape());
-      assertEquals(new Shape(3, 3, 4, 16, 16), in.diffN().getShape());
-      assertEquals(2, in.localDiffsM().size());
-      assertEquals(new Shape(3, 16, 16), in.pixelMotionN().getShape());
+      assertEquals(new Shape(3, 3, 4, 16, 16), in.m().rgb().getShape());
+      assertEquals(new Shape(3, 3, 4, 16, 16), in.n().motion().get().diff().getShape());
+      assertEquals(2, in.m().motion().get().localDiffs().size());
+      assertEquals(new Shape(3, 16, 16), in.n().motion().get().pixelMotion().getShape());
     }
     Path cache = root.resolve(VideoDataset.INDEX_FILE);
     assertTrue(Files.isRegularFile(cache));

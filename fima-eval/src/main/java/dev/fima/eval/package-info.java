@@ -82,25 +82,50 @@
  * optArtifactId("dev.fima:<folder>")} for a folder under {@code FIMA_ZOO_ROOT}, {@code
  * "dev.fima:random-r3d-18"} for the random floor.
  *
- * <h2>Fine-tuning in your own code</h2>
+ * <h2>Training in your own code</h2>
  *
- * <p>{@code Backbones.load} gives the backbone itself, with its descriptor:
+ * <p>{@code Backbones.load} gives the backbone itself, with its descriptor, and {@link
+ * dev.fima.djl.train.TrainingLoop} trains any block with any DJL loss: the loop pretraining and
+ * fine-tuning run, with its learning-rate schedule, gradient clipping, skipped and undone
+ * non-finite steps, checkpoints, stop and resume. With {@code backbone} an exported backbone
+ * folder, {@code batches} a {@link dev.fima.api.data.BatchLoader} of DJL {@code Batch}es (clips
+ * {@code [B, 3, T, S, S]} normalised as the descriptor says, int64 labels), {@code run} a folder
+ * and {@code classes} their number:
  *
  * <pre>{@code
- * try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
- *   LoadedBackbone loaded = Backbones.load(Path.of("runs/pretrain/backbone"), manager);
- *   VideoBackbone backbone = loaded.backbone();
- *   BackboneInput input = loaded.descriptor().input(); // frames, crop, mean and std it expects
- *
- *   // A classifier head on top, every parameter trainable.
- *   VideoClassifier classifier = new VideoClassifier(backbone, numClasses, 0.5f);
- *   classifier.initialize(
- *       manager, DataType.FLOAT32, new Shape(1, 3, input.frames(), input.crop(), input.crop()));
- *   // ... train classifier with SoftmaxCrossEntropyLoss on its logits.
- * }
+ * LoadedBackbone loaded = Backbones.load(backbone, manager);
+ * BackboneInput input = loaded.descriptor().input();
+ * VideoClassifier classifier = new VideoClassifier(loaded.backbone(), classes, 0.5f);
+ * classifier.initialize(
+ *     manager, DataType.FLOAT32, new Shape(1, 3, input.frames(), input.crop(), input.crop()));
+ * MomentumSgd sgd = MomentumSgd.builder().optLearningRate(0.01).build(manager);
+ * ModelCheckpoint content = new ModelCheckpoint(classifier, sgd);
+ * CheckpointStore checkpoints = new CheckpointStore(run.resolve(CheckpointStore.FOLDER), 3);
+ * TrainingLoop loop =
+ *     TrainingLoop.builder(sgd, classifier)
+ *         .epochs(3)
+ *         .checkpoints(checkpoints, new CheckpointConfig(1, 0, 3), content)
+ *         .build();
+ * var step = TrainingStep.supervised(classifier, Loss.softmaxCrossEntropyLoss());
+ * loop.run(manager, batches, step, Position.START, null);
  * }</pre>
  *
- * <p>Train with {@code training = true} in the forward pass; {@code training = false}, what the
- * predictor above uses, runs batch-norm on its running statistics and turns dropout off.
+ * <p>Each epoch's mean loss reaches the loop's listeners ({@code .listener(...)}: {@link
+ * dev.fima.djl.train.MetricsLog} writes them as JSON lines, {@link dev.fima.djl.train.ProgressLine}
+ * shows a progress bar); a step of your own (a {@link dev.fima.djl.train.TrainingStep} lambda) can
+ * report more values, or augment the batch first. {@code loop.requestStop()}, from a listener or
+ * another thread, ends the run at the next step boundary with a checkpoint and a {@code
+ * TrainingStoppedException}; a later run (the same loop, or one with more epochs) continues from
+ * the newest checkpoint:
+ *
+ * <pre>{@code
+ * Path latest = CheckpointStore.resolve(run);
+ * Position start = content.restore(latest, manager);
+ * loop.run(manager, batches, step, start, latest);
+ * }</pre>
+ *
+ * <p>Train with {@code training = true} in the forward pass (what {@code TrainingStep.supervised}
+ * does); {@code training = false}, what the predictor above uses, runs batch-norm on its running
+ * statistics and turns dropout off.
  */
 package dev.fima.eval;

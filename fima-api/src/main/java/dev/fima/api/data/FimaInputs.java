@@ -1,43 +1,17 @@
 package dev.fima.api.data;
 
-import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import java.util.List;
 
 /**
  * What the FIMA model consumes for one batch, after frame differences and colour augmentation
- * (section 3.5 of the method notes). Each augmented tensor got its own random colour parameters.
- * For the MoCo baseline only the RGB views and coordinates are set; the motion fields are {@code
- * null}.
+ * (section 3.5 of the method notes): one {@link ViewInputs} per window. Each augmented tensor got
+ * its own random colour parameters. For the MoCo baseline the views have no motion part.
  *
- * @param rgbM augmented, normalised RGB view of window m, {@code [B, 3, T, S, S]}
- * @param rgbN augmented, normalised RGB view of window n
- * @param diffM augmented frame-difference clip of the global clip of m
- * @param diffN augmented frame-difference clip of the global clip of n
- * @param localDiffsM augmented frame differences of m's local clips, in time order
- * @param localDiffsN augmented frame differences of n's local clips, in time order
- * @param coordM crop coordinates of m, {@code [B, 4]}
- * @param coordN crop coordinates of n, {@code [B, 4]}
- * @param pixelMotionM mean absolute pixel difference of m's global clip before augmentation, {@code
- *     [B, S, S]}, for the top-k foreground variant; may be {@code null}
- * @param pixelMotionN the same for n
+ * @param m the first window's view
+ * @param n the second window's view
  */
-public record FimaInputs(
-    NDArray rgbM,
-    NDArray rgbN,
-    NDArray diffM,
-    NDArray diffN,
-    List<NDArray> localDiffsM,
-    List<NDArray> localDiffsN,
-    NDArray coordM,
-    NDArray coordN,
-    NDArray pixelMotionM,
-    NDArray pixelMotionN) {
-
-  /** Copies the local lists (empty when absent). */
-  public FimaInputs {
-    localDiffsM = localDiffsM == null ? List.of() : List.copyOf(localDiffsM);
-    localDiffsN = localDiffsN == null ? List.of() : List.copyOf(localDiffsN);
-  }
+public record FimaInputs(ViewInputs m, ViewInputs n) {
 
   /**
    * Returns the batch size.
@@ -45,6 +19,35 @@ public record FimaInputs(
    * @return B
    */
   public int size() {
-    return (int) rgbM.getShape().get(0);
+    return (int) m.rgb().getShape().get(0);
+  }
+
+  /**
+   * Returns both views, m first.
+   *
+   * @return {@code [m, n]}
+   */
+  public List<ViewInputs> views() {
+    return List.of(m, n);
+  }
+
+  /**
+   * Tells whether both views carry their motion part (FIMA rather than the MoCo baseline).
+   *
+   * @return true when both have one
+   */
+  public boolean hasMotion() {
+    return m.motion().isPresent() && n.motion().isPresent();
+  }
+
+  /**
+   * Returns every array of both views, for moving them between devices or managers.
+   *
+   * @return the arrays of m, then of n
+   */
+  public NDList arrays() {
+    NDList list = m.arrays();
+    list.addAll(n.arrays());
+    return list;
   }
 }

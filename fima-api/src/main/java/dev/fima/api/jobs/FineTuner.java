@@ -12,6 +12,8 @@ public interface FineTuner {
    * @param config the protocol
    * @param resumeFrom a fine-tuning checkpoint to continue from, or {@code null}
    * @return accuracies with the protocol
+   * @throws TrainingStoppedException when the run was asked to stop ({@link Stoppable}) before its
+   *     last epoch; the exception names the checkpoint written at the stop
    */
   EvalReport finetune(FinetuneConfig config, Path resumeFrom);
 }

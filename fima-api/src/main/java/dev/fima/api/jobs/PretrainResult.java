@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The outcome of a pretraining run.
+ * The outcome of a pretraining run that reached its configured epochs (a run stopped on request
+ * ends with a {@link TrainingStoppedException} instead).
  *
  * @param outputDir run folder with checkpoints, metrics and the configuration
  * @param lastCheckpoint the newest checkpoint written
@@ -14,9 +15,6 @@ import java.util.Map;
  * @param steps optimiser steps completed
  * @param lastEpochLosses mean of each loss term over the last epoch, by term name
  * @param seconds wall-clock training time
- * @param batchesIntoEpoch batches done of the epoch after the completed ones (0 unless the run
- *     stopped within an epoch)
- * @param batchesPerEpoch batches per epoch
  * @param leftOut the videos the run left out (before the first step or while it ran), with their
  *     reasons
  */
@@ -27,8 +25,6 @@ public record PretrainResult(
     long steps,
     Map<String, Double> lastEpochLosses,
     double seconds,
-    int batchesIntoEpoch,
-    int batchesPerEpoch,
     List<QuarantineEntry> leftOut) {
 
   /** Copies the list. */

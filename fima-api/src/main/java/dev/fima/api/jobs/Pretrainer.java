@@ -12,6 +12,8 @@ public interface Pretrainer {
    * @param config the run
    * @param resumeFrom a checkpoint file or run folder to continue from, or {@code null} to start
    * @return what was trained and where it was written
+   * @throws TrainingStoppedException when the run was asked to stop ({@link Stoppable}) before its
+   *     last epoch; the exception names the checkpoint written at the stop
    */
   PretrainResult pretrain(PretrainConfig config, Path resumeFrom);
 }

@@ -4,8 +4,10 @@ import dev.fima.api.FimaException;
 import java.nio.file.Path;
 
 /**
- * A training job ended early on request (a signal) after writing a checkpoint; the message says
- * where it stopped and how to continue.
+ * A training run ended early on request ({@link Stoppable#requestStop}, which the command line
+ * calls on a signal) after writing a checkpoint; the message says where it stopped and how to
+ * continue. Every training job reports a stop this way, since a stopped run has not produced what
+ * the job returns.
  */
 public final class TrainingStoppedException extends FimaException {
 

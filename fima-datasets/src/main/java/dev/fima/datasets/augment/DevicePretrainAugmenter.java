@@ -6,8 +6,11 @@ import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.config.DiffAugmentConfig;
 import dev.fima.api.data.FimaInputs;
 import dev.fima.api.data.FrameDifference;
+import dev.fima.api.data.MotionInputs;
 import dev.fima.api.data.PretrainAugmenter;
 import dev.fima.api.data.PretrainBatch;
+import dev.fima.api.data.ViewClips;
+import dev.fima.api.data.ViewInputs;
 import dev.fima.datasets.sampling.Seeds;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,10 +36,10 @@ import java.util.List;
  */
 public final class DevicePretrainAugmenter implements PretrainAugmenter {
 
-  /** Stream index of the RGB view m's colour parameters. */
+  /** Index of view m (the stream of its RGB colour parameters). */
   private static final int RGB_M = 0;
 
-  /** Stream index of the RGB view n's colour parameters. */
+  /** Index of view n (the stream of its RGB colour parameters). */
   private static final int RGB_N = 1;
 
   private final AugmentConfig config;
@@ -55,37 +58,32 @@ public final class DevicePretrainAugmenter implements PretrainAugmenter {
   @Override
   public FimaInputs augment(PretrainBatch batch, long seed, boolean motion) {
     int b = batch.size();
-    ColorParams drawM = color.draw(b, Seeds.random(seed, RGB_M));
-    ColorParams drawN = color.draw(b, Seeds.random(seed, RGB_N));
-    NDArray rgbM = rgb(batch.globalM(), drawM);
-    NDArray rgbN = rgb(batch.globalN(), drawN);
-    NDArray coordM = batch.coordM().duplicate();
-    NDArray coordN = batch.coordN().duplicate();
-    if (!motion) {
-      return new FimaInputs(rgbM, rgbN, null, null, null, null, coordM, coordN, null, null);
-    }
-    NDArray diffM = diff(batch.globalM(), seed, 2, b, drawM);
-    NDArray diffN = diff(batch.globalN(), seed, 3, b, drawN);
-    List<NDArray> localM = new ArrayList<>();
-    List<NDArray> localN = new ArrayList<>();
-    int k = 4;
-    for (NDArray local : batch.localsM()) {
-      localM.add(diff(local, seed, k++, b, drawM));
-    }
-    for (NDArray local : batch.localsN()) {
-      localN.add(diff(local, seed, k++, b, drawN));
-    }
+    int locals = batch.m().locals().size();
     return new FimaInputs(
-        rgbM,
-        rgbN,
-        diffM,
-        diffN,
-        localM,
-        localN,
-        coordM,
-        coordN,
-        pixelMotion(batch.globalM()),
-        pixelMotion(batch.globalN()));
+        view(batch.m(), RGB_M, locals, seed, b, motion),
+        view(batch.n(), RGB_N, locals, seed, b, motion));
+  }
+
+  /**
+   * Augments one view. View {@code v} (0 for m, 1 for n) draws its RGB parameters from stream v,
+   * its global difference's from stream {@code 2 + v} and its i-th local difference's from stream
+   * {@code 4 + v * locals + i}.
+   */
+  private ViewInputs view(ViewClips clips, int v, int locals, long seed, int b, boolean motion) {
+    ColorParams draw = color.draw(b, Seeds.random(seed, v));
+    NDArray rgb = rgb(clips.global(), draw);
+    NDArray crop = clips.crop().duplicate();
+    if (!motion) {
+      return new ViewInputs(rgb, crop);
+    }
+    NDArray diff = diff(clips.global(), seed, 2 + v, b, draw);
+    List<NDArray> localDiffs = new ArrayList<>();
+    int k = 4 + v * locals;
+    for (NDArray local : clips.locals()) {
+      localDiffs.add(diff(local, seed, k++, b, draw));
+    }
+    return new ViewInputs(
+        rgb, crop, new MotionInputs(diff, localDiffs, pixelMotion(clips.global())));
   }
 
   /**

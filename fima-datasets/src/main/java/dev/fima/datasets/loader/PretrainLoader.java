@@ -8,6 +8,7 @@ import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.config.ClipConfig;
 import dev.fima.api.data.PretrainBatch;
 import dev.fima.api.data.PretrainBatchLoader;
+import dev.fima.api.data.ViewClips;
 import dev.fima.datasets.augment.CropBox;
 import dev.fima.datasets.augment.CropResizer;
 import dev.fima.datasets.augment.RandomResizedCrop;
@@ -171,13 +172,14 @@ public final class PretrainLoader extends PrefetchingLoader<PretrainBatch>
           boxes[v][k] = crop.sample(h, w, random);
         }
       }
-      System.arraycopy(boxes[0][0].coords(), 0, b.coordM, slot * 4, 4);
-      System.arraycopy(boxes[1][0].coords(), 0, b.coordN, slot * 4, 4);
+      for (int v = 0; v < 2; v++) {
+        System.arraycopy(boxes[v][0].coords(), 0, b.views[v].crop, slot * 4, 4);
+      }
       // The earlier window first, so that overlapping or close windows decode forward.
       int first = mn[0] <= mn[1] ? 0 : 1;
       for (int v : new int[] {first, 1 - first}) {
-        float[] global = v == 0 ? b.globalM : b.globalN;
-        float[][] locals = v == 0 ? b.localsM : b.localsN;
+        float[] global = b.views[v].global;
+        float[][] locals = b.views[v].locals;
         List<ClipTarget> localTargets = new ArrayList<>();
         for (int k = 0; k < clip.localClips(); k++) {
           localTargets.add(
@@ -215,36 +217,36 @@ public final class PretrainLoader extends PrefetchingLoader<PretrainBatch>
     }
   }
 
-  /** The reusable float buffers of one batch, one per batch tensor. */
+  /** The reusable float buffers of one batch: one set per view, m and n. */
   private final class Buffers {
     final int globalSize = 3 * clip.frames() * clip.crop() * clip.crop();
     final int localSize = 3 * clip.localClipFrames() * clip.crop() * clip.crop();
-    final float[] globalM = new float[batchSize * globalSize];
-    final float[] globalN = new float[batchSize * globalSize];
-    final float[][] localsM = new float[clip.localClips()][batchSize * localSize];
-    final float[][] localsN = new float[clip.localClips()][batchSize * localSize];
-    final float[] coordM = new float[batchSize * 4];
-    final float[] coordN = new float[batchSize * 4];
+    final View[] views = {new View(), new View()};
     final int[] videoIndices = new int[batchSize];
 
-    PretrainBatch toBatch(NDManager manager) {
-      int s = clip.crop();
-      Shape g = new Shape(batchSize, 3, clip.frames(), s, s);
-      Shape l = new Shape(batchSize, 3, clip.localClipFrames(), s, s);
-      List<NDArray> lm = new ArrayList<>();
-      List<NDArray> ln = new ArrayList<>();
-      for (int k = 0; k < clip.localClips(); k++) {
-        lm.add(staging.create(manager, localsM[k], l));
-        ln.add(staging.create(manager, localsN[k], l));
+    /** One view's buffers, one per tensor. */
+    final class View {
+      final float[] global = new float[batchSize * globalSize];
+      final float[][] locals = new float[clip.localClips()][batchSize * localSize];
+      final float[] crop = new float[batchSize * 4];
+
+      ViewClips toClips(NDManager manager) {
+        int s = clip.crop();
+        Shape l = new Shape(batchSize, 3, clip.localClipFrames(), s, s);
+        List<NDArray> localClips = new ArrayList<>();
+        for (float[] local : locals) {
+          localClips.add(staging.create(manager, local, l));
+        }
+        return new ViewClips(
+            staging.create(manager, global, new Shape(batchSize, 3, clip.frames(), s, s)),
+            localClips,
+            manager.create(crop, new Shape(batchSize, 4)));
       }
+    }
+
+    PretrainBatch toBatch(NDManager manager) {
       return new PretrainBatch(
-          staging.create(manager, globalM, g),
-          lm,
-          staging.create(manager, globalN, g),
-          ln,
-          manager.create(coordM, new Shape(batchSize, 4)),
-          manager.create(coordN, new Shape(batchSize, 4)),
-          videoIndices.clone());
+          views[0].toClips(manager), views[1].toClips(manager), videoIndices.clone());
     }
   }
 }

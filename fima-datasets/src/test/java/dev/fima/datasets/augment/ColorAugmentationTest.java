@@ -2,8 +2,8 @@ package dev.fima.datasets.augment;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -14,6 +14,7 @@ import dev.fima.api.config.DiffAugmentConfig;
 import dev.fima.api.config.DiffMode;
 import dev.fima.api.data.FimaInputs;
 import dev.fima.api.data.PretrainBatch;
+import dev.fima.api.data.ViewClips;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -198,7 +199,8 @@ class ColorAugmentationTest {
     List<NDArray> lm = List.of(randomClips(m, 3, b, t, s), randomClips(m, 4, b, t, s));
     List<NDArray> ln = List.of(randomClips(m, 5, b, t, s), randomClips(m, 6, b, t, s));
     NDArray c = m.create(new float[] {0, 0, 1, 1, 1, 0, 0, 1}, new Shape(2, 4));
-    return new PretrainBatch(gm, lm, gn, ln, c, c.duplicate(), new int[] {0, 1});
+    return new PretrainBatch(
+        new ViewClips(gm, lm, c), new ViewClips(gn, ln, c.duplicate()), new int[] {0, 1});
   }
 
   @Test
@@ -208,8 +210,8 @@ class ColorAugmentationTest {
       FimaInputs in =
           new DevicePretrainAugmenter(config(0, 0, 0, DiffAugmentConfig.reference()))
               .augment(batch, 9, true);
-      float[] x = batch.globalM().toFloatArray();
-      float[] d = denormalize(in.diffM());
+      float[] x = batch.m().global().toFloatArray();
+      float[] d = denormalize(in.m().motion().get().diff());
       // [B=2, C=3, T=3, 4, 4]: frame t of the difference is (x_t - x_{t-1} + 1) / 2, wrapping.
       int plane = 16;
       for (int bc = 0; bc < 6; bc++) {
@@ -221,9 +223,9 @@ class ColorAugmentationTest {
           }
         }
       }
-      assertArrayEquals(x, denormalize(in.rgbM()), 1e-5f);
-      assertEquals(2, in.localDiffsM().size());
-      assertEquals(new Shape(2, 4, 4), in.pixelMotionM().getShape());
+      assertArrayEquals(x, denormalize(in.m().rgb()), 1e-5f);
+      assertEquals(2, in.m().motion().get().localDiffs().size());
+      assertEquals(new Shape(2, 4, 4), in.m().motion().get().pixelMotion().getShape());
       // Pixel motion of sample 0 at pixel 0: mean over t of sum_c |x_{t+1} - x_t|.
       float expect = 0;
       for (int t = 0; t < 2; t++) {
@@ -231,7 +233,7 @@ class ColorAugmentationTest {
           expect += Math.abs(x[(c * 3 + t + 1) * plane] - x[(c * 3 + t) * plane]) / 2;
         }
       }
-      assertEquals(expect, in.pixelMotionM().toFloatArray()[0], 1e-5f);
+      assertEquals(expect, in.m().motion().get().pixelMotion().toFloatArray()[0], 1e-5f);
     }
   }
 
@@ -256,7 +258,9 @@ class ColorAugmentationTest {
               true,
               DiffMode.ZERO_FIRST,
               DiffAugmentConfig.reference());
-      float[] d = denormalize(new DevicePretrainAugmenter(c).augment(batch, 9, true).diffN());
+      float[] d =
+          denormalize(
+              new DevicePretrainAugmenter(c).augment(batch, 9, true).n().motion().get().diff());
       for (int p = 0; p < 16; p++) {
         assertEquals(0.5f, d[p], 1e-6f);
       }
@@ -308,10 +312,10 @@ class ColorAugmentationTest {
       DevicePretrainAugmenter aug = new DevicePretrainAugmenter(AugmentConfig.defaults());
       FimaInputs moco = aug.augment(batch, 11, false);
       FimaInputs fima = aug.augment(batch, 11, true);
-      assertNull(moco.diffM());
-      assertTrue(moco.localDiffsM().isEmpty());
-      assertArrayEquals(fima.rgbM().toFloatArray(), moco.rgbM().toFloatArray(), 0f);
-      assertArrayEquals(batch.coordM().toFloatArray(), moco.coordM().toFloatArray(), 0f);
+      assertFalse(moco.hasMotion());
+      assertTrue(moco.m().motion().isEmpty() && moco.n().motion().isEmpty());
+      assertArrayEquals(fima.m().rgb().toFloatArray(), moco.m().rgb().toFloatArray(), 0f);
+      assertArrayEquals(batch.m().crop().toFloatArray(), moco.m().crop().toFloatArray(), 0f);
     }
   }
 }

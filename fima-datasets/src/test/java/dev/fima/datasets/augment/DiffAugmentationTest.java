@@ -12,6 +12,7 @@ import dev.fima.api.config.DiffAugmentConfig;
 import dev.fima.api.config.DiffMode;
 import dev.fima.api.data.FimaInputs;
 import dev.fima.api.data.PretrainBatch;
+import dev.fima.api.data.ViewClips;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -67,19 +68,19 @@ class DiffAugmentationTest {
 
   private static PretrainBatch batch(NDManager m, int b) {
     NDArray coords = m.zeros(new Shape(b, 4));
+    NDArray globalM = clip(m, b);
+    List<NDArray> localsM = List.of(clip(m, b), clip(m, b));
+    NDArray globalN = clip(m, b);
+    List<NDArray> localsN = List.of(clip(m, b), clip(m, b));
     return new PretrainBatch(
-        clip(m, b),
-        List.of(clip(m, b), clip(m, b)),
-        clip(m, b),
-        List.of(clip(m, b), clip(m, b)),
-        coords,
-        coords.duplicate(),
+        new ViewClips(globalM, localsM, coords),
+        new ViewClips(globalN, localsN, coords.duplicate()),
         new int[b]);
   }
 
   private static float[] augmentDiffM(AugmentConfig config, NDManager m) {
     FimaInputs in = new DevicePretrainAugmenter(config).augment(batch(m, 2), 17, true);
-    return in.diffM().toFloatArray();
+    return in.m().motion().get().diff().toFloatArray();
   }
 
   private static float normalized(float v, int c) {
@@ -206,23 +207,31 @@ class DiffAugmentationTest {
           new DevicePretrainAugmenter(config(0, 0, own)).augment(batch(m, 2), 17, true);
       for (int b = 0; b < 2; b++) {
         // The RGB background's red 0.2 is scaled by the view's factor, without clipping.
-        float fm = unnormalized(sharedIn.rgbM().toFloatArray()[at(b, 0, 0, 0, 0)], 0) / 0.2f;
-        float fn = unnormalized(sharedIn.rgbN().toFloatArray()[at(b, 0, 0, 0, 0)], 0) / 0.2f;
+        float fm = unnormalized(sharedIn.m().rgb().toFloatArray()[at(b, 0, 0, 0, 0)], 0) / 0.2f;
+        float fn = unnormalized(sharedIn.n().rgb().toFloatArray()[at(b, 0, 0, 0, 0)], 0) / 0.2f;
         assertNotEquals(fm, fn, 1e-4f);
         List<NDArray> viewM =
-            List.of(sharedIn.diffM(), sharedIn.localDiffsM().get(0), sharedIn.localDiffsM().get(1));
+            List.of(
+                sharedIn.m().motion().get().diff(),
+                sharedIn.m().motion().get().localDiffs().get(0),
+                sharedIn.m().motion().get().localDiffs().get(1));
         for (NDArray d : viewM) {
           assertEquals(fm, unnormalized(d.toFloatArray()[at(b, 0, 0, 0, 0)], 0) / 0.5f, 1e-5f);
         }
         assertEquals(
-            fn, unnormalized(sharedIn.diffN().toFloatArray()[at(b, 0, 0, 0, 0)], 0) / 0.5f, 1e-5f);
+            fn,
+            unnormalized(sharedIn.n().motion().get().diff().toFloatArray()[at(b, 0, 0, 0, 0)], 0)
+                / 0.5f,
+            1e-5f);
         // Drawn on their own, the difference clips' factors differ from the view's.
-        float ownFactor = unnormalized(ownIn.diffM().toFloatArray()[at(b, 0, 0, 0, 0)], 0) / 0.5f;
+        float ownFactor =
+            unnormalized(ownIn.m().motion().get().diff().toFloatArray()[at(b, 0, 0, 0, 0)], 0)
+                / 0.5f;
         assertNotEquals(fm, ownFactor, 1e-3f);
         // The RGB views are the same whichever way the difference clips draw.
         assertEquals(
-            sharedIn.rgbM().toFloatArray()[at(b, 2, 1, 10, 10)],
-            ownIn.rgbM().toFloatArray()[at(b, 2, 1, 10, 10)],
+            sharedIn.m().rgb().toFloatArray()[at(b, 2, 1, 10, 10)],
+            ownIn.m().rgb().toFloatArray()[at(b, 2, 1, 10, 10)],
             0f);
       }
     }

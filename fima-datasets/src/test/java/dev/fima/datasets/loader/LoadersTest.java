@@ -77,12 +77,12 @@ class LoadersTest {
       assertEquals(2, batches.size());
       Set<Integer> seen = new HashSet<>();
       for (PretrainBatch b : batches) {
-        assertEquals(new Shape(2, 3, 4, 16, 16), b.globalM().getShape());
-        assertEquals(3, b.localsN().size());
-        assertEquals(new Shape(2, 3, 4, 16, 16), b.localsN().get(2).getShape());
-        assertEquals(new Shape(2, 4), b.coordM().getShape());
-        float[] gm = b.globalM().toFloatArray();
-        float[] gn = b.globalN().toFloatArray();
+        assertEquals(new Shape(2, 3, 4, 16, 16), b.m().global().getShape());
+        assertEquals(3, b.n().locals().size());
+        assertEquals(new Shape(2, 3, 4, 16, 16), b.n().locals().get(2).getShape());
+        assertEquals(new Shape(2, 4), b.m().crop().getShape());
+        float[] gm = b.m().global().toFloatArray();
+        float[] gn = b.n().global().toFloatArray();
         for (int s = 0; s < 2; s++) {
           seen.add(b.videoIndices()[s]);
           int clipSize = 3 * 4 * 256;
@@ -93,13 +93,13 @@ class LoadersTest {
             assertEquals(startM + 3 * t, indexAt(gm, s * clipSize, 4, 256, t));
           }
           for (int k = 0; k < 3; k++) {
-            float[] local = b.localsM().get(k).toFloatArray();
+            float[] local = b.m().locals().get(k).toFloatArray();
             for (int t = 0; t < 4; t++) {
               assertEquals(startM + 4 * k + t, indexAt(local, s * clipSize, 4, 256, t));
             }
           }
         }
-        float[] coords = b.coordM().toFloatArray();
+        float[] coords = b.m().crop().toFloatArray();
         for (float c : coords) {
           assertTrue(c >= 0 && c <= 1, "coordinate " + c);
         }
@@ -128,11 +128,11 @@ class LoadersTest {
       List<PretrainBatch> nextEpoch = all(parallel, m, 2, 0);
       assertFalse(
           java.util.Arrays.equals(
-              full.get(0).coordM().toFloatArray(), nextEpoch.get(0).coordM().toFloatArray()));
+              full.get(0).m().crop().toFloatArray(), nextEpoch.get(0).m().crop().toFloatArray()));
       assertFalse(
           java.util.Arrays.equals(
-              full.get(0).coordM().toFloatArray(),
-              all(other, m, 1, 0).get(0).coordM().toFloatArray()));
+              full.get(0).m().crop().toFloatArray(),
+              all(other, m, 1, 0).get(0).m().crop().toFloatArray()));
     }
   }
 
@@ -253,13 +253,13 @@ class LoadersTest {
         NDManager m = NDManager.newBaseManager()) {
       Iterator<PretrainBatch> it = loader.epoch(m, 0, 0);
       PretrainBatch kept = it.next();
-      float[] before = kept.globalM().toFloatArray();
+      float[] before = kept.m().global().toFloatArray();
       while (it.hasNext()) {
         try (NDManager step = m.newSubManager()) {
           it.next().arrays().attach(step);
         }
       }
-      assertArrayEquals(before, kept.globalM().toFloatArray(), 0f);
+      assertArrayEquals(before, kept.m().global().toFloatArray(), 0f);
     }
   }
 
@@ -271,7 +271,7 @@ class LoadersTest {
       NDArray kept;
       try (NDManager step = outer.newSubManager()) {
         PretrainBatch b = loader.epoch(step, 0, 0).next();
-        kept = b.globalM();
+        kept = b.m().global();
         assertEquals(step, kept.getManager());
         assertEquals(outer.getDevice(), kept.getDevice());
       }

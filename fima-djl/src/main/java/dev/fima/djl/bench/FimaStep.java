@@ -16,7 +16,10 @@ import dev.fima.api.config.DiffMode;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.data.FimaInputs;
 import dev.fima.api.data.FrameDifference;
+import dev.fima.api.data.MotionInputs;
+import dev.fima.api.data.ViewInputs;
 import dev.fima.djl.model.FimaOutputs;
+import dev.fima.djl.model.MotionOutputs;
 import dev.fima.djl.model.PretrainModel;
 import dev.fima.djl.model.PretrainModels;
 import java.util.ArrayList;
@@ -123,17 +126,18 @@ public final class FimaStep implements AutoCloseable {
   }
 
   private FimaInputs viewsIn(NDManager step) {
-    return new FimaInputs(
-        view(inputs.rgbM(), step),
-        view(inputs.rgbN(), step),
-        view(inputs.diffM(), step),
-        view(inputs.diffN(), step),
-        inputs.localDiffsM().stream().map(a -> view(a, step)).toList(),
-        inputs.localDiffsN().stream().map(a -> view(a, step)).toList(),
-        view(inputs.coordM(), step),
-        view(inputs.coordN(), step),
-        null,
-        null);
+    return new FimaInputs(viewIn(inputs.m(), step), viewIn(inputs.n(), step));
+  }
+
+  private static ViewInputs viewIn(ViewInputs v, NDManager step) {
+    MotionInputs motion = v.motion().orElseThrow();
+    return new ViewInputs(
+        view(v.rgb(), step),
+        view(v.crop(), step),
+        new MotionInputs(
+            view(motion.diff(), step),
+            motion.localDiffs().stream().map(a -> view(a, step)).toList(),
+            null));
   }
 
   /** A new handle on the same data, owned by the step, so that results land in the step. */
@@ -156,25 +160,29 @@ public final class FimaStep implements AutoCloseable {
     }
     NDArray coords = m.create(new float[] {0, 0, 1, 1}).reshape(1, 4).repeat(0, b);
     return new FimaInputs(
-        rgbM,
-        rgbN,
-        FrameDifference.compute(rgbM, DiffMode.WRAP),
-        FrameDifference.compute(rgbN, DiffMode.WRAP),
-        localsM,
-        localsN,
-        coords,
-        coords,
-        null,
-        null);
+        new ViewInputs(
+            rgbM,
+            coords,
+            new MotionInputs(FrameDifference.compute(rgbM, DiffMode.WRAP), localsM, null)),
+        new ViewInputs(
+            rgbN,
+            coords,
+            new MotionInputs(FrameDifference.compute(rgbN, DiffMode.WRAP), localsN, null)));
   }
 
   private static NDArray standInLoss(FimaOutputs out) {
-    NDArray loss = out.queryM().mul(out.keyN()).sum().add(out.queryN().mul(out.keyM()).sum());
-    for (int t = 0; t < out.clsPredN().size(); t++) {
-      loss = loss.add(out.clsPredN().get(t).mul(out.localKeysN().get(t)).sum());
-      loss = loss.add(out.clsPredM().get(t).mul(out.localKeysM().get(t)).sum());
-      loss = loss.add(out.densePredN().get(t).mul(out.denseTargetN().get(t)).sum());
-      loss = loss.add(out.densePredM().get(t).mul(out.denseTargetM().get(t)).sum());
+    NDArray loss =
+        out.m().query().mul(out.n().key()).sum().add(out.n().query().mul(out.m().key()).sum());
+    if (!out.hasMotion()) {
+      return loss.mul(-1);
+    }
+    MotionOutputs n = out.n().requireMotion();
+    MotionOutputs m = out.m().requireMotion();
+    for (int t = 0; t < n.slices(); t++) {
+      loss = loss.add(n.clsPredictions().get(t).mul(n.localKeys().get(t)).sum());
+      loss = loss.add(m.clsPredictions().get(t).mul(m.localKeys().get(t)).sum());
+      loss = loss.add(n.densePredictions().get(t).mul(n.denseTargets().get(t)).sum());
+      loss = loss.add(m.densePredictions().get(t).mul(m.denseTargets().get(t)).sum());
     }
     return loss.mul(-1);
   }

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
+import dev.fima.djl.model.MotionOutputs;
+import dev.fima.djl.model.ViewOutputs;
 import dev.fima.djl.nd.Scalars;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,6 +162,30 @@ public final class DenseMotionContrastLoss extends Loss {
         keptCount.stopGradient().toType(DataType.FLOAT32, false),
         effectiveCells.stopGradient().toType(DataType.FLOAT32, false).sum(),
         chance.stopGradient().toType(DataType.FLOAT32, false));
+  }
+
+  /**
+   * Computes the loss of one view's motion predicted on the other view's grid, for one temporal
+   * slice: the predictions and key slices of {@code target}, the query grid of {@code grid}.
+   *
+   * @param target the view whose motion features were predicted (its predictions, key slices, crop
+   *     and mask)
+   * @param grid the view on whose grid they were predicted (its crop and mask)
+   * @param slice the temporal slice
+   * @param queue dense-queue negatives {@code [K, D]}, or {@code null}
+   * @return the loss and its bookkeeping
+   */
+  public Result compute(ViewOutputs target, ViewOutputs grid, int slice, NDArray queue) {
+    MotionOutputs motion = target.requireMotion();
+    return compute(
+        motion.densePredictions().get(slice),
+        motion.denseTargets(),
+        slice,
+        grid.crop(),
+        target.crop(),
+        grid.requireMotion().foreground(),
+        motion.foreground(),
+        queue);
   }
 
   /**

@@ -7,6 +7,8 @@ import ai.djl.training.loss.Loss;
 import dev.fima.api.config.LossConfig;
 import dev.fima.djl.model.FeatureQueue;
 import dev.fima.djl.model.FimaOutputs;
+import dev.fima.djl.model.MotionOutputs;
+import dev.fima.djl.model.ViewOutputs;
 import dev.fima.djl.nd.Scalars;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,8 +81,11 @@ public final class FimaLoss extends Loss {
   /** Name of the share of grid cells the foreground masks keep for the dense term. */
   public static final String FOREGROUND_SHARE = "foreground";
 
-  private static final int FIXED_ARRAYS = 8;
-  private static final int ARRAYS_PER_SLICE = 8;
+  /** Arrays of a packed view before its motion part: query, key, crop. */
+  private static final int VIEW_ARRAYS = 3;
+
+  /** Arrays of a packed view per slice of its motion part. */
+  private static final int ARRAYS_PER_SLICE = 4;
 
   private final LossConfig config;
   private final ContrastQueues queues;
@@ -170,16 +175,9 @@ public final class FimaLoss extends Loss {
       NDArray negatives = queue.features();
       NDArray second =
           config.referenceEnqueueOrder()
-              ? QueueWrites.afterEnqueue(negatives, queue.pointer(), outputs.keyN())
+              ? QueueWrites.afterEnqueue(negatives, queue.pointer(), outputs.n().key())
               : negatives;
-      InstanceContrastLoss.Result r =
-          instance.compute(
-              outputs.queryM(),
-              outputs.queryN(),
-              outputs.keyM(),
-              outputs.keyN(),
-              negatives,
-              second);
+      InstanceContrastLoss.Result r = instance.compute(outputs.m(), outputs.n(), negatives, second);
       values.put(INSTANCE, r.loss());
       instanceAccuracy = r.accuracy();
       total = Scalars.multiply(r.loss(), config.instanceWeight());
@@ -188,13 +186,7 @@ public final class FimaLoss extends Loss {
     NDArray denseKept = null;
     if (outputs.hasMotion() && localActive()) {
       NDArray queue = queues.motion().map(FeatureQueue::features).orElse(null);
-      LocalMotionContrastLoss.Result r =
-          local.compute(
-              outputs.clsPredN(),
-              outputs.clsPredM(),
-              outputs.localKeysN(),
-              outputs.localKeysM(),
-              queue);
+      LocalMotionContrastLoss.Result r = local.compute(outputs.n(), outputs.m(), queue);
       values.put(LOCAL, r.loss());
       values.put(LOCAL_CHANCE, Scalars.scalarLike(r.accuracy(), r.chance()));
       localAccuracy = r.accuracy();
@@ -202,39 +194,29 @@ public final class FimaLoss extends Loss {
     }
     if (outputs.hasMotion() && denseActive()) {
       NDArray queue = queues.dense().map(FeatureQueue::features).orElse(null);
-      int slices = outputs.denseTargetN().size();
+      int slices = outputs.n().requireMotion().slices();
       NDArray sum = null;
       NDArray kept = null;
       NDArray chance = null;
       for (int t = 0; t < slices; t++) {
-        DenseMotionContrastLoss.Result n =
-            dense.compute(
-                outputs.densePredN().get(t),
-                outputs.denseTargetN(),
-                t,
-                outputs.coordM(),
-                outputs.coordN(),
-                outputs.foregroundM(),
-                outputs.foregroundN(),
-                queue);
-        DenseMotionContrastLoss.Result m =
-            dense.compute(
-                outputs.densePredM().get(t),
-                outputs.denseTargetM(),
-                t,
-                outputs.coordN(),
-                outputs.coordM(),
-                outputs.foregroundN(),
-                outputs.foregroundM(),
-                queue);
-        sum = add(sum, n.loss().add(m.loss()));
-        kept = add(kept, n.keptSamples().add(m.keptSamples()));
-        chance = add(chance, n.chance().add(m.chance()));
+        // Each view's motion predicted on the other view's grid: n's on m's, then m's on n's.
+        NDArray pairLoss = null;
+        NDArray pairKept = null;
+        NDArray pairChance = null;
+        for (ViewOutputs target : outputs.nThenM()) {
+          DenseMotionContrastLoss.Result r = dense.compute(target, outputs.other(target), t, queue);
+          pairLoss = add(pairLoss, r.loss());
+          pairKept = add(pairKept, r.keptSamples());
+          pairChance = add(pairChance, r.chance());
+        }
+        sum = add(sum, pairLoss);
+        kept = add(kept, pairKept);
+        chance = add(chance, pairChance);
       }
       NDArray value = Scalars.divide(sum, 2 * slices);
       values.put(DENSE, value);
       values.put(DENSE_CHANCE, Scalars.divide(chance, 2 * slices));
-      denseKept = kept.div(2f * slices * outputs.queryM().getShape().get(0));
+      denseKept = kept.div(2f * slices * outputs.size());
       total = add(total, Scalars.multiply(value, config.denseWeight()));
     }
     if (total == null) {
@@ -249,18 +231,23 @@ public final class FimaLoss extends Loss {
     if (denseKept != null) {
       values.put(DENSE_KEPT, denseKept);
     }
-    if (outputs.hasMotion() && localActive() && outputs.queryM().getShape().get(0) >= 2) {
-      List<NDArray> predictions = new ArrayList<>(outputs.clsPredN());
-      predictions.addAll(outputs.clsPredM());
-      List<NDArray> targets = new ArrayList<>(outputs.localKeysN());
-      targets.addAll(outputs.localKeysM());
+    if (outputs.hasMotion() && localActive() && outputs.size() >= 2) {
+      List<NDArray> predictions = new ArrayList<>();
+      List<NDArray> targets = new ArrayList<>();
+      for (ViewOutputs v : outputs.nThenM()) {
+        predictions.addAll(v.requireMotion().clsPredictions());
+        targets.addAll(v.requireMotion().localKeys());
+      }
       values.put(PREDICTION_COSINE, CollapseStatistics.meanPairwiseCosine(predictions));
       values.put(TARGET_COSINE, CollapseStatistics.meanPairwiseCosine(targets));
     }
     if (outputs.hasMotion() && denseActive()) {
       values.put(
           FOREGROUND_SHARE,
-          CollapseStatistics.markedShare(List.of(outputs.foregroundM(), outputs.foregroundN())));
+          CollapseStatistics.markedShare(
+              List.of(
+                  outputs.m().requireMotion().foreground(),
+                  outputs.n().requireMotion().foreground())));
     }
     Map<String, NDArray> ordered = new LinkedHashMap<>();
     ordered.put(TOTAL, total);
@@ -274,35 +261,34 @@ public final class FimaLoss extends Loss {
    * Call it once per step, after backward. The model gathers the keys of every device on the
    * primary one, so each queue receives all keys at once, as the reference's all-gather does.
    *
-   * @param first the model's outputs for the whole batch
+   * @param outputs the model's outputs for the whole batch
    */
-  public void enqueue(FimaOutputs first) {
+  public void enqueue(FimaOutputs outputs) {
     if (instanceActive()) {
       FeatureQueue q = queues.instance();
       NDList keys = new NDList();
-      keys.add(detached(first.keyN(), q));
-      keys.add(detached(first.keyM(), q));
+      for (ViewOutputs v : outputs.nThenM()) {
+        keys.add(detached(v.key(), q));
+      }
       q.enqueue(NDArrays.concat(keys, 0));
     }
-    if (first.hasMotion() && localActive() && queues.motion().isPresent()) {
+    if (outputs.hasMotion() && localActive() && queues.motion().isPresent()) {
       FeatureQueue q = queues.motion().get();
       NDList keys = new NDList();
-      for (int t = 0; t < first.localKeysN().size(); t++) {
-        keys.add(detached(first.localKeysN().get(t), q));
-      }
-      for (int t = 0; t < first.localKeysM().size(); t++) {
-        keys.add(detached(first.localKeysM().get(t), q));
+      for (ViewOutputs v : outputs.nThenM()) {
+        for (NDArray key : v.requireMotion().localKeys()) {
+          keys.add(detached(key, q));
+        }
       }
       q.enqueue(NDArrays.concat(keys, 0));
     }
-    if (first.hasMotion() && denseActive() && queues.dense().isPresent()) {
+    if (outputs.hasMotion() && denseActive() && queues.dense().isPresent()) {
       FeatureQueue q = queues.dense().get();
       NDList keys = new NDList();
-      for (int t = 0; t < first.denseTargetN().size(); t++) {
-        keys.add(detached(cells(first.denseTargetN().get(t)), q));
-      }
-      for (int t = 0; t < first.denseTargetM().size(); t++) {
-        keys.add(detached(cells(first.denseTargetM().get(t)), q));
+      for (ViewOutputs v : outputs.nThenM()) {
+        for (NDArray target : v.requireMotion().denseTargets()) {
+          keys.add(detached(cells(target), q));
+        }
       }
       q.enqueue(NDArrays.concat(keys, 0));
     }
@@ -331,32 +317,29 @@ public final class FimaLoss extends Loss {
   }
 
   /**
-   * Lays outputs out as one list for {@link #evaluate}: {@code [queryM, queryN, keyM, keyN]} for
-   * outputs without motion; otherwise those, {@code foregroundM, foregroundN, coordM, coordN}, and
-   * for each slice t {@code localKeysM, localKeysN, clsPredN, clsPredM, densePredN, densePredM,
-   * denseTargetN, denseTargetM}.
+   * Lays outputs out as one list for {@link #evaluate}: for view m, then view n, {@code query, key,
+   * crop} and, for outputs with motion, {@code foreground} and for each slice t {@code localKey,
+   * denseTarget, clsPrediction, densePrediction}.
    *
    * @param outputs the outputs
    * @return the list
    */
   public static NDList pack(FimaOutputs outputs) {
-    NDList list = new NDList(outputs.queryM(), outputs.queryN(), outputs.keyM(), outputs.keyN());
-    if (!outputs.hasMotion()) {
-      return list;
-    }
-    list.add(outputs.foregroundM());
-    list.add(outputs.foregroundN());
-    list.add(outputs.coordM());
-    list.add(outputs.coordN());
-    for (int t = 0; t < outputs.localKeysM().size(); t++) {
-      list.add(outputs.localKeysM().get(t));
-      list.add(outputs.localKeysN().get(t));
-      list.add(outputs.clsPredN().get(t));
-      list.add(outputs.clsPredM().get(t));
-      list.add(outputs.densePredN().get(t));
-      list.add(outputs.densePredM().get(t));
-      list.add(outputs.denseTargetN().get(t));
-      list.add(outputs.denseTargetM().get(t));
+    NDList list = new NDList();
+    for (ViewOutputs v : List.of(outputs.m(), outputs.n())) {
+      list.add(v.query());
+      list.add(v.key());
+      list.add(v.crop());
+      if (v.motion().isPresent()) {
+        MotionOutputs motion = v.motion().get();
+        list.add(motion.foreground());
+        for (int t = 0; t < motion.slices(); t++) {
+          list.add(motion.localKeys().get(t));
+          list.add(motion.denseTargets().get(t));
+          list.add(motion.clsPredictions().get(t));
+          list.add(motion.densePredictions().get(t));
+        }
+      }
     }
     return list;
   }
@@ -368,55 +351,36 @@ public final class FimaLoss extends Loss {
    * @return the outputs
    */
   public static FimaOutputs unpack(NDList list) {
-    if (list.size() == 4) {
-      return new FimaOutputs(
-          list.get(0),
-          list.get(1),
-          list.get(2),
-          list.get(3),
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null);
-    }
-    int rest = list.size() - FIXED_ARRAYS;
-    if (rest <= 0 || rest % ARRAYS_PER_SLICE != 0) {
+    int perView = list.size() / 2;
+    boolean motion = perView > VIEW_ARRAYS;
+    int slices = (perView - VIEW_ARRAYS - 1) / ARRAYS_PER_SLICE;
+    if (list.size() % 2 != 0
+        || perView < VIEW_ARRAYS
+        || (motion && (slices < 1 || perView != VIEW_ARRAYS + 1 + slices * ARRAYS_PER_SLICE))) {
       throw new IllegalArgumentException("not a packed FimaOutputs: " + list.size() + " arrays");
     }
-    int slices = rest / ARRAYS_PER_SLICE;
+    return new FimaOutputs(
+        unpackView(list.subList(0, perView), slices, motion),
+        unpackView(list.subList(perView, 2 * perView), slices, motion));
+  }
+
+  private static ViewOutputs unpackView(List<NDArray> a, int slices, boolean motion) {
+    if (!motion) {
+      return new ViewOutputs(a.get(0), a.get(1), a.get(2));
+    }
     List<List<NDArray>> fields = new ArrayList<>();
     for (int f = 0; f < ARRAYS_PER_SLICE; f++) {
       List<NDArray> field = new ArrayList<>();
       for (int t = 0; t < slices; t++) {
-        field.add(list.get(FIXED_ARRAYS + t * ARRAYS_PER_SLICE + f));
+        field.add(a.get(VIEW_ARRAYS + 1 + t * ARRAYS_PER_SLICE + f));
       }
       fields.add(field);
     }
-    return new FimaOutputs(
-        list.get(0),
-        list.get(1),
-        list.get(2),
-        list.get(3),
-        fields.get(0),
-        fields.get(1),
-        fields.get(2),
-        fields.get(3),
-        fields.get(4),
-        fields.get(5),
-        fields.get(6),
-        fields.get(7),
-        list.get(4),
-        list.get(5),
-        list.get(6),
-        list.get(7));
+    return new ViewOutputs(
+        a.get(0),
+        a.get(1),
+        a.get(2),
+        new MotionOutputs(fields.get(0), fields.get(1), a.get(3), fields.get(2), fields.get(3)));
   }
 
   private boolean instanceActive() {

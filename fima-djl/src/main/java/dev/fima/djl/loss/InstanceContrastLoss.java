@@ -3,6 +3,7 @@ package dev.fima.djl.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
+import dev.fima.djl.model.ViewOutputs;
 import dev.fima.djl.nd.Scalars;
 
 /**
@@ -17,11 +18,12 @@ import dev.fima.djl.nd.Scalars;
  * QueueWrites#afterEnqueue} builds it without touching the live queue; {@link FimaLoss} does so
  * when {@code LossConfig.referenceEnqueueOrder} is set).
  *
- * <p>Example, with a {@link dev.fima.djl.model.FeatureQueue} {@code queue}:
+ * <p>Example, with a {@link dev.fima.djl.model.FeatureQueue} {@code queue} and a model's outputs
+ * {@code out}:
  *
  * <pre>{@code
  * InstanceContrastLoss loss = new InstanceContrastLoss(0.1);
- * NDArray value = loss.compute(qM, qN, kM, kN, queue.features(), queue.features()).loss();
+ * NDArray value = loss.compute(out.m(), out.n(), queue.features(), queue.features()).loss();
  * // backward, then queue.enqueue(concat(kN, kM))
  * }</pre>
  */
@@ -80,6 +82,20 @@ public final class InstanceContrastLoss extends Loss {
             ? ContrastMath.top1AtZero(first.add(second))
             : ContrastMath.top1AtZero(first).add(ContrastMath.top1AtZero(second)).div(2);
     return new Result(loss, accuracy);
+  }
+
+  /**
+   * Computes both directions of the loss for two views: each view's query against the other view's
+   * key.
+   *
+   * @param m view m's outputs (its query and key are used)
+   * @param n view n's outputs
+   * @param negatives negatives of the first term (q_m against k_n), {@code [K, D]}
+   * @param secondNegatives negatives of the second term (q_n against k_m), {@code [K', D]}
+   * @return the loss and the reference's top-1 accuracy of the averaged logits
+   */
+  public Result compute(ViewOutputs m, ViewOutputs n, NDArray negatives, NDArray secondNegatives) {
+    return compute(m.query(), n.query(), m.key(), n.key(), negatives, secondNegatives);
   }
 
   /**

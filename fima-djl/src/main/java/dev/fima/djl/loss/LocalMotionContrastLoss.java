@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.loss.Loss;
 import dev.fima.api.config.LocalNegatives;
+import dev.fima.djl.model.MotionOutputs;
+import dev.fima.djl.model.ViewOutputs;
 import dev.fima.djl.nd.Scalars;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +103,21 @@ public final class LocalMotionContrastLoss extends Loss {
     }
     return new Result(
         Scalars.divide(loss, 2 * slices), Scalars.divide(accuracy, 2 * slices), candidates);
+  }
+
+  /**
+   * Computes the loss over both views and every temporal slice, from their motion parts.
+   *
+   * @param first the view whose key sets come first (n in the reference's order)
+   * @param second the other view
+   * @param queue motion-queue negatives {@code [K, D]}, or {@code null} for none
+   * @return the mean loss over the {@code 2T'} terms, their mean top-1 accuracy and the number of
+   *     candidates per row
+   */
+  public Result compute(ViewOutputs first, ViewOutputs second, NDArray queue) {
+    MotionOutputs a = first.requireMotion();
+    MotionOutputs b = second.requireMotion();
+    return compute(a.clsPredictions(), b.clsPredictions(), a.localKeys(), b.localKeys(), queue);
   }
 
   /**

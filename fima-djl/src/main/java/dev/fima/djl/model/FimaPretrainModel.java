@@ -11,6 +11,8 @@ import ai.djl.training.ParameterStore;
 import dev.fima.api.config.ModelConfig;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.data.FimaInputs;
+import dev.fima.api.data.MotionInputs;
+import dev.fima.api.data.ViewInputs;
 import dev.fima.djl.backbone.VideoBackbone;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,23 +106,18 @@ public final class FimaPretrainModel implements PretrainModel {
     if (training) {
       encoder.momentumStep();
     }
-    KeyView keyM =
-        keyView(
-            inputs.rgbM(), inputs.diffM(), inputs.localDiffsM(), inputs.pixelMotionM(), training);
-    KeyView keyN =
-        keyView(
-            inputs.rgbN(), inputs.diffN(), inputs.localDiffsN(), inputs.pixelMotionN(), training);
+    KeyView keyM = keyView(inputs.m(), training);
+    KeyView keyN = keyView(inputs.n(), training);
 
-    NDList queryM = encoder.queryPass(parameterStore, inputs.rgbM(), training);
-    NDList queryN = encoder.queryPass(parameterStore, inputs.rgbN(), training);
+    NDList queryM = encoder.queryPass(parameterStore, inputs.m().rgb(), training);
+    NDList queryN = encoder.queryPass(parameterStore, inputs.n().rgb(), training);
     ProjectionHead head = encoder.queryHead();
     NDArray qM = head.embed(parameterStore, queryM.get(1), training);
     NDArray qN = head.embed(parameterStore, queryN.get(1), training);
 
-    List<NDArray> clsPredN = new ArrayList<>();
-    List<NDArray> clsPredM = new ArrayList<>();
-    List<NDArray> densePredN = new ArrayList<>();
-    List<NDArray> densePredM = new ArrayList<>();
+    // Predictions of each view's motion: index 0 of n's (queries from m), index 1 of m's.
+    Predictions ofN = new Predictions();
+    Predictions ofM = new Predictions();
     if (config.useDecoder()) {
       NDArray predicted =
           predictor
@@ -137,10 +134,10 @@ public final class FimaPretrainModel implements PretrainModel {
       NDArray dense =
           embedded.get(":, :, :, 1:").reshape(2, slices, b, h, w, e).transpose(0, 1, 2, 5, 3, 4);
       for (int t = 0; t < slices; t++) {
-        clsPredN.add(cls.get(0, t));
-        clsPredM.add(cls.get(1, t));
-        densePredN.add(dense.get(0, t));
-        densePredM.add(dense.get(1, t));
+        ofN.cls.add(cls.get(0, t));
+        ofM.cls.add(cls.get(1, t));
+        ofN.dense.add(dense.get(0, t));
+        ofM.dense.add(dense.get(1, t));
       }
     } else {
       // No decoder: m's own map predicts n's motion on m's grid; n's slices stand in for the cls.
@@ -149,40 +146,38 @@ public final class FimaPretrainModel implements PretrainModel {
       NDArray sliceM = projectSlices(parameterStore, queryM.get(0), training);
       NDArray sliceN = projectSlices(parameterStore, queryN.get(0), training);
       for (int t = 0; t < slices; t++) {
-        densePredN.add(ownM.get(t));
-        densePredM.add(ownN.get(t));
-        clsPredN.add(sliceN.get(t));
-        clsPredM.add(sliceM.get(t));
+        ofN.dense.add(ownM.get(t));
+        ofM.dense.add(ownN.get(t));
+        ofN.cls.add(sliceN.get(t));
+        ofM.cls.add(sliceM.get(t));
       }
     }
     return new FimaOutputs(
-        qM,
-        qN,
-        keyM.global,
-        keyN.global,
-        keyM.locals,
-        keyN.locals,
-        clsPredN,
-        clsPredM,
-        densePredN,
-        densePredM,
-        keyN.dense,
-        keyM.dense,
-        keyM.foreground,
-        keyN.foreground,
-        inputs.coordM(),
-        inputs.coordN());
+        keyM.outputs(qM, inputs.m().crop(), ofM), keyN.outputs(qN, inputs.n().crop(), ofN));
   }
 
   /** What the key side gives for one view. */
   private record KeyView(
-      NDArray global, List<NDArray> locals, List<NDArray> dense, NDArray foreground) {}
+      NDArray global, List<NDArray> locals, List<NDArray> dense, NDArray foreground) {
 
-  private KeyView keyView(
-      NDArray rgb, NDArray diff, List<NDArray> localDiffs, NDArray pixelMotion, boolean training) {
-    NDList rgbOut = encoder.keyPass(rgb, training);
+    /** Completes the view's outputs with its query and the predictions of its motion. */
+    ViewOutputs outputs(NDArray query, NDArray crop, Predictions of) {
+      return new ViewOutputs(
+          query, global, crop, new MotionOutputs(locals, dense, foreground, of.cls, of.dense));
+    }
+  }
+
+  /** The query side's predictions of one view's motion, per slice. */
+  private static final class Predictions {
+    final List<NDArray> cls = new ArrayList<>();
+    final List<NDArray> dense = new ArrayList<>();
+  }
+
+  private KeyView keyView(ViewInputs view, boolean training) {
+    MotionInputs motion = view.motion().orElseThrow();
+    NDList rgbOut = encoder.keyPass(view.rgb(), training);
     NDArray global = encoder.keyEmbed(rgbOut.get(1), training);
-    NDArray diffMap = encoder.keyPass(diff, training).get(0);
+    NDArray diffMap = encoder.keyPass(motion.diff(), training).get(0);
     // Channel-last so the head projects every cell: [B, T', h, w, E] -> [T', B, E, h, w].
     NDArray targets =
         encoder.keyEmbed(diffMap.transpose(0, 2, 3, 4, 1), training).transpose(1, 0, 4, 2, 3);
@@ -190,21 +185,22 @@ public final class FimaPretrainModel implements PretrainModel {
     List<NDArray> locals = new ArrayList<>(slices);
     for (int t = 0; t < slices; t++) {
       dense.add(targets.get(t));
-      locals.add(encoder.keyEmbed(encoder.keyPass(localDiffs.get(t), training).get(1), training));
+      locals.add(
+          encoder.keyEmbed(encoder.keyPass(motion.localDiffs().get(t), training).get(1), training));
     }
     Shape s = rgbOut.get(0).getShape();
     NDArray foreground =
         switch (config.foreground()) {
           case MEDIAN -> ForegroundSampler.median(rgbOut.get(0), diffMap);
           case TOP_K_DIFF -> {
-            if (pixelMotion == null) {
+            if (motion.pixelMotion() == null) {
               throw new IllegalArgumentException(
-                  "foreground TOP_K_DIFF needs FimaInputs.pixelMotionM and pixelMotionN");
+                  "foreground TOP_K_DIFF needs the views' MotionInputs.pixelMotion");
             }
             yield ForegroundSampler.topKMotion(
-                pixelMotion, (int) s.get(3), (int) s.get(4), TOP_K_RATIO);
+                motion.pixelMotion(), (int) s.get(3), (int) s.get(4), TOP_K_RATIO);
           }
-          case NONE -> ForegroundSampler.all(rgb, s.get(0), s.get(3), s.get(4));
+          case NONE -> ForegroundSampler.all(view.rgb(), s.get(0), s.get(3), s.get(4));
         };
     return new KeyView(global, locals, dense, foreground);
   }
@@ -225,17 +221,19 @@ public final class FimaPretrainModel implements PretrainModel {
   }
 
   private void checkInputs(FimaInputs in) {
-    if (in.diffM() == null || in.diffN() == null) {
-      throw new IllegalArgumentException("FIMA needs the frame-difference clips diffM and diffN");
+    if (!in.hasMotion()) {
+      throw new IllegalArgumentException("FIMA needs the motion part of both views' inputs");
     }
-    if (in.localDiffsM().size() != slices || in.localDiffsN().size() != slices) {
+    int localsM = in.m().motion().get().localDiffs().size();
+    int localsN = in.n().motion().get().localDiffs().size();
+    if (localsM != slices || localsN != slices) {
       throw new IllegalArgumentException(
           "FIMA needs one local frame-difference clip per temporal slice ("
               + slices
               + "), got "
-              + in.localDiffsM().size()
+              + localsM
               + " and "
-              + in.localDiffsN().size());
+              + localsN);
     }
   }
 

@@ -10,14 +10,13 @@ import ai.djl.training.ParameterStore;
 import dev.fima.api.config.ModelConfig;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.data.FimaInputs;
+import dev.fima.api.data.ViewInputs;
 import dev.fima.djl.backbone.VideoBackbone;
-import java.util.List;
 
 /**
  * The MoCo baseline: RGB-only instance contrast between two windows of a video, with the same
- * momentum encoder, projection head and queue as FIMA but no motion branch. Its outputs carry the
- * global query and key embeddings and the crop coordinates; the motion lists are empty and the
- * masks {@code null}.
+ * momentum encoder, projection head and queue as FIMA but no motion branch. Its views' outputs
+ * carry the global query and key embeddings and the crop, and no motion part.
  */
 public final class MocoModel implements PretrainModel {
 
@@ -66,36 +65,24 @@ public final class MocoModel implements PretrainModel {
     if (training) {
       encoder.momentumStep();
     }
-    NDArray keyM = encoder.keyEmbed(encoder.keyPass(inputs.rgbM(), training).get(1), training);
-    NDArray keyN = encoder.keyEmbed(encoder.keyPass(inputs.rgbN(), training).get(1), training);
-    ProjectionHead head = encoder.queryHead();
-    NDArray queryM =
-        head.embed(
-            parameterStore,
-            encoder.queryPass(parameterStore, inputs.rgbM(), training).get(1),
-            training);
-    NDArray queryN =
-        head.embed(
-            parameterStore,
-            encoder.queryPass(parameterStore, inputs.rgbN(), training).get(1),
-            training);
+    NDArray keyM = key(inputs.m(), training);
+    NDArray keyN = key(inputs.n(), training);
     return new FimaOutputs(
-        queryM,
-        queryN,
-        keyM,
-        keyN,
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        null,
-        null,
-        inputs.coordM(),
-        inputs.coordN());
+        new ViewOutputs(query(parameterStore, inputs.m(), training), keyM, inputs.m().crop()),
+        new ViewOutputs(query(parameterStore, inputs.n(), training), keyN, inputs.n().crop()));
+  }
+
+  private NDArray key(ViewInputs view, boolean training) {
+    return encoder.keyEmbed(encoder.keyPass(view.rgb(), training).get(1), training);
+  }
+
+  private NDArray query(ParameterStore parameterStore, ViewInputs view, boolean training) {
+    return encoder
+        .queryHead()
+        .embed(
+            parameterStore,
+            encoder.queryPass(parameterStore, view.rgb(), training).get(1),
+            training);
   }
 
   @Override

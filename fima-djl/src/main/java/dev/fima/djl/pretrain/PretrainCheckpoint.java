@@ -1,6 +1,5 @@
 package dev.fima.djl.pretrain;
 
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -14,14 +13,12 @@ import dev.fima.api.config.PretrainConfig;
 import dev.fima.djl.loss.ContrastQueues;
 import dev.fima.djl.model.FeatureQueue;
 import dev.fima.djl.model.PretrainModel;
+import dev.fima.djl.train.ModelCheckpoint;
 import dev.fima.djl.train.MomentumSgd;
 import dev.fima.djl.train.NamedParameters;
+import dev.fima.djl.train.Position;
 import dev.fima.djl.train.RunInfo;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,11 +50,11 @@ public final class PretrainCheckpoint {
   /** The metadata file. */
   public static final String STATE = "state.json";
 
-  /** The model parameters. */
-  public static final String MODEL = "model.ndlist";
+  /** The model parameters, as {@link ModelCheckpoint} writes them. */
+  public static final String MODEL = ModelCheckpoint.MODEL;
 
-  /** The optimiser state. */
-  public static final String OPTIMIZER = "optimizer.ndlist";
+  /** The optimiser state, as {@link ModelCheckpoint} writes it. */
+  public static final String OPTIMIZER = ModelCheckpoint.OPTIMIZER;
 
   /** The queues. */
   public static final String QUEUES = "queues.ndlist";
@@ -128,11 +125,10 @@ public final class PretrainCheckpoint {
       node.put("dim", q.getValue().dim());
       node.put("pointer", q.getValue().pointer());
     }
-    NamedParameters.requireFinite(model.block(), position.step());
+    ModelCheckpoint.writeParameters(folder, model.block(), position.step());
+    ModelCheckpoint.writeOptimizer(folder, model.trainable(), sgd);
     try (NDManager scratch = NDManager.newBaseManager(ai.djl.Device.cpu())) {
-      encode(folder.resolve(MODEL), NamedParameters.copy(model.block(), scratch));
-      encode(folder.resolve(OPTIMIZER), sgd.state(NamedParameters.of(model.trainable()), scratch));
-      encode(folder.resolve(QUEUES), queues.state(scratch));
+      ModelCheckpoint.encode(folder.resolve(QUEUES), queues.state(scratch));
     }
     Files.writeString(folder.resolve(STATE), JSON.writeValueAsString(state));
   }
@@ -269,10 +265,9 @@ public final class PretrainCheckpoint {
               + ") or start a new run.");
     }
     loadModel(checkpoint, model, manager);
+    ModelCheckpoint.restoreOptimizer(checkpoint, model.trainable(), sgd, manager);
     try {
-      sgd.restore(
-          NamedParameters.of(model.trainable()), decode(checkpoint.resolve(OPTIMIZER), manager));
-      queues.restore(decode(checkpoint.resolve(QUEUES), manager));
+      queues.restore(ModelCheckpoint.decode(checkpoint.resolve(QUEUES), manager));
     } catch (IllegalArgumentException e) {
       throw new DataException(checkpoint, e.getMessage(), e);
     }
@@ -289,8 +284,7 @@ public final class PretrainCheckpoint {
    * @throws DataException naming the parameter that does not fit
    */
   public static void loadModel(Path checkpoint, PretrainModel model, NDManager manager) {
-    Path file = checkpoint.resolve(MODEL);
-    NamedParameters.load(model.block(), decode(file, manager), file);
+    ModelCheckpoint.loadParameters(checkpoint, model.block(), manager);
   }
 
   /**
@@ -327,23 +321,6 @@ public final class PretrainCheckpoint {
     }
     if (a == null ? b != null : !a.equals(b)) {
       out.add(path + ": checkpoint " + a + ", this run " + b);
-    }
-  }
-
-  private static void encode(Path file, NDList list) throws IOException {
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
-      list.encode(out);
-    }
-  }
-
-  private static NDList decode(Path file, NDManager manager) {
-    if (!Files.isRegularFile(file)) {
-      throw new DataException(file, "is missing from the checkpoint");
-    }
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-      return NDList.decode(manager, in);
-    } catch (IOException | RuntimeException e) {
-      throw new DataException(file, "cannot be decoded: " + e.getMessage(), e);
     }
   }
 }

@@ -16,6 +16,8 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Line charts of training curves (one series per loss term over steps) written as PNG. A series
@@ -24,6 +26,8 @@ import org.jfree.data.xy.XYSeriesCollection;
  * shares) can go on a second axis at the right.
  */
 public final class LossPlot {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LossPlot.class);
 
   private static final String CHANCE = "_chance";
 
@@ -41,6 +45,24 @@ public final class LossPlot {
   };
 
   private LossPlot() {}
+
+  /**
+   * Plots a training run's curves from its metrics log when it ends (finished or stopped), warning
+   * instead of failing when the image cannot be drawn or written: a missing plot must not lose a
+   * run.
+   *
+   * @param metrics the run's log
+   * @param names the values to plot
+   * @param title chart title
+   * @param png the image to write (atomically)
+   */
+  public static void ofRun(MetricsLog metrics, List<String> names, String title, Path png) {
+    try {
+      fromMetrics(metrics.read(), names, title, png);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not write the loss plot: {}", e.toString());
+    }
+  }
 
   /**
    * Plots series read from a {@link MetricsLog}: for each name, its value in every {@code "type":

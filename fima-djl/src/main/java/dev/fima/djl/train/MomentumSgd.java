@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
+import dev.fima.api.config.OptimConfig;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,6 +50,21 @@ public final class MomentumSgd extends Optimizer implements AutoCloseable {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Returns the optimiser a job's configuration asks for: its momentum and weight decay (the
+   * learning rate comes from the job's schedule, step by step).
+   *
+   * @param optim the configuration
+   * @param manager manager whose sub-manager will own the momentum buffers
+   * @return the optimizer; close it to free the buffers
+   */
+  public static MomentumSgd of(OptimConfig optim, NDManager manager) {
+    return builder()
+        .optMomentum(optim.momentum())
+        .optWeightDecays((float) optim.weightDecay())
+        .build(manager);
   }
 
   /**

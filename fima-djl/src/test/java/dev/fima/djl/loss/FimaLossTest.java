@@ -14,6 +14,8 @@ import ai.djl.ndarray.types.Shape;
 import dev.fima.api.config.LocalNegatives;
 import dev.fima.api.config.LossConfig;
 import dev.fima.djl.model.FimaOutputs;
+import dev.fima.djl.model.MotionOutputs;
+import dev.fima.djl.model.ViewOutputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -42,23 +44,31 @@ class FimaLossTest {
     Random random = new Random(seed);
     NDArray coordM = m.create(new float[] {0, 0, 1, 1, 0, 0, 1, 1}, new Shape(B, 4));
     NDArray coordN = m.create(new float[] {0, 0, 1, 1, 1, 0, 0, 1}, new Shape(B, 4));
+    NDArray queryM = unit(m, random, B, D);
+    NDArray queryN = unit(m, random, B, D);
+    NDArray keyM = unit(m, random, B, D);
+    NDArray keyN = unit(m, random, B, D);
+    List<NDArray> localKeysM = unitList(m, random, B, D);
+    List<NDArray> localKeysN = unitList(m, random, B, D);
+    List<NDArray> clsPredN = unitList(m, random, B, D);
+    List<NDArray> clsPredM = unitList(m, random, B, D);
+    List<NDArray> densePredN = unitList(m, random, B, D, 2, 2);
+    List<NDArray> densePredM = unitList(m, random, B, D, 2, 2);
+    List<NDArray> denseTargetN = unitList(m, random, B, D, 2, 2);
+    List<NDArray> denseTargetM = unitList(m, random, B, D, 2, 2);
     return new FimaOutputs(
-        unit(m, random, B, D),
-        unit(m, random, B, D),
-        unit(m, random, B, D),
-        unit(m, random, B, D),
-        unitList(m, random, B, D),
-        unitList(m, random, B, D),
-        unitList(m, random, B, D),
-        unitList(m, random, B, D),
-        unitList(m, random, B, D, 2, 2),
-        unitList(m, random, B, D, 2, 2),
-        unitList(m, random, B, D, 2, 2),
-        unitList(m, random, B, D, 2, 2),
-        m.ones(new Shape(B, 2, 2)),
-        m.ones(new Shape(B, 2, 2)),
-        coordM,
-        coordN);
+        new ViewOutputs(
+            queryM,
+            keyM,
+            coordM,
+            new MotionOutputs(
+                localKeysM, denseTargetM, m.ones(new Shape(B, 2, 2)), clsPredM, densePredM)),
+        new ViewOutputs(
+            queryN,
+            keyN,
+            coordN,
+            new MotionOutputs(
+                localKeysN, denseTargetN, m.ones(new Shape(B, 2, 2)), clsPredN, densePredN)));
   }
 
   private static LossConfig config(double inst, double local, double dense, boolean reference) {
@@ -74,16 +84,16 @@ class FimaLossTest {
       NDArray q = queues.instance().features();
       double instance =
           new InstanceContrastLoss(0.2)
-              .compute(o.queryM(), o.queryN(), o.keyM(), o.keyN(), q, q)
+              .compute(o.m().query(), o.n().query(), o.m().key(), o.n().key(), q, q)
               .loss()
               .getFloat();
       double local =
           new LocalMotionContrastLoss(0.2, LocalNegatives.REFERENCE)
               .compute(
-                  o.clsPredN(),
-                  o.clsPredM(),
-                  o.localKeysN(),
-                  o.localKeysM(),
+                  o.n().requireMotion().clsPredictions(),
+                  o.m().requireMotion().clsPredictions(),
+                  o.n().requireMotion().localKeys(),
+                  o.m().requireMotion().localKeys(),
                   queues.motion().get().features())
               .loss()
               .getFloat();
@@ -94,26 +104,26 @@ class FimaLossTest {
         denseSum +=
             dense
                 .compute(
-                    o.densePredN().get(t),
-                    o.denseTargetN(),
+                    o.n().requireMotion().densePredictions().get(t),
+                    o.n().requireMotion().denseTargets(),
                     t,
-                    o.coordM(),
-                    o.coordN(),
-                    o.foregroundM(),
-                    o.foregroundN(),
+                    o.m().crop(),
+                    o.n().crop(),
+                    o.m().requireMotion().foreground(),
+                    o.n().requireMotion().foreground(),
                     dq)
                 .loss()
                 .getFloat();
         denseSum +=
             dense
                 .compute(
-                    o.densePredM().get(t),
-                    o.denseTargetM(),
+                    o.m().requireMotion().densePredictions().get(t),
+                    o.m().requireMotion().denseTargets(),
                     t,
-                    o.coordN(),
-                    o.coordM(),
-                    o.foregroundN(),
-                    o.foregroundM(),
+                    o.n().crop(),
+                    o.m().crop(),
+                    o.n().requireMotion().foreground(),
+                    o.m().requireMotion().foreground(),
                     dq)
                 .loss()
                 .getFloat();
@@ -142,14 +152,14 @@ class FimaLossTest {
       // + 6 queued keys, one geometric positive per cell.
       assertEquals(Math.log(15), terms.values().get(FimaLoss.LOCAL_CHANCE).getFloat(), 1e-6);
       assertEquals(Math.log(22), terms.values().get(FimaLoss.DENSE_CHANCE).getFloat(), 1e-6);
-      List<NDArray> predictions = new ArrayList<>(o.clsPredN());
-      predictions.addAll(o.clsPredM());
+      List<NDArray> predictions = new ArrayList<>(o.n().requireMotion().clsPredictions());
+      predictions.addAll(o.m().requireMotion().clsPredictions());
       assertEquals(
           CollapseStatistics.meanPairwiseCosine(predictions).getFloat(),
           terms.values().get(FimaLoss.PREDICTION_COSINE).getFloat(),
           0f);
-      List<NDArray> targets = new ArrayList<>(o.localKeysN());
-      targets.addAll(o.localKeysM());
+      List<NDArray> targets = new ArrayList<>(o.n().requireMotion().localKeys());
+      targets.addAll(o.m().requireMotion().localKeys());
       assertEquals(
           CollapseStatistics.meanPairwiseCosine(targets).getFloat(),
           terms.values().get(FimaLoss.TARGET_COSINE).getFloat(),
@@ -198,7 +208,15 @@ class FimaLossTest {
               "dense_kept",
               "foreground"),
           new ArrayList<>(noLocal.values().keySet()));
-      FimaOutputs moco = FimaLoss.unpack(new NDList(o.queryM(), o.queryN(), o.keyM(), o.keyN()));
+      FimaOutputs moco =
+          FimaLoss.unpack(
+              new NDList(
+                  o.m().query(),
+                  o.m().key(),
+                  o.m().crop(),
+                  o.n().query(),
+                  o.n().key(),
+                  o.n().crop()));
       FimaLoss full = new FimaLoss(config(1, 1, 1, false), queues);
       LossTerms mocoTerms = full.compute(moco);
       assertEquals(
@@ -222,30 +240,17 @@ class FimaLossTest {
       // Make q_n's near-duplicate key exactly q_n: its leaked logit then equals 1/T, the ceiling.
       FimaOutputs leaky =
           new FimaOutputs(
-              o.queryM(),
-              o.queryN(),
-              o.keyM(),
-              o.queryN(),
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null);
+              new ViewOutputs(o.m().query(), o.m().key(), o.m().crop()),
+              new ViewOutputs(o.n().query(), o.n().query(), o.n().crop()));
       double fixed = new FimaLoss(config(1, 0, 0, false), queues).compute(leaky).total().getFloat();
       double reference =
           new FimaLoss(config(1, 0, 0, true), queues).compute(leaky).total().getFloat();
       NDArray q = queues.instance().features();
-      NDArray after = QueueWrites.afterEnqueue(q, 3, leaky.keyN());
+      NDArray after = QueueWrites.afterEnqueue(q, 3, leaky.n().key());
       double expected =
           new InstanceContrastLoss(0.2)
-              .compute(leaky.queryM(), leaky.queryN(), leaky.keyM(), leaky.keyN(), q, after)
+              .compute(
+                  leaky.m().query(), leaky.n().query(), leaky.m().key(), leaky.n().key(), q, after)
               .loss()
               .getFloat();
       assertEquals(expected, reference, 1e-5);
@@ -262,12 +267,12 @@ class FimaLossTest {
       FimaOutputs o = outputs(m, 6);
       new FimaLoss(config(1, 1, 1, false), queues).enqueue(o);
       assertArrayEquals(
-          NDArrays.concat(new NDList(o.keyN(), o.keyM()), 0).toFloatArray(),
+          NDArrays.concat(new NDList(o.n().key(), o.m().key()), 0).toFloatArray(),
           queues.instance().features().get(":4").toFloatArray());
       assertEquals(4, queues.instance().pointer());
       NDList local = new NDList();
-      local.addAll(o.localKeysN());
-      local.addAll(o.localKeysM());
+      local.addAll(o.n().requireMotion().localKeys());
+      local.addAll(o.m().requireMotion().localKeys());
       assertArrayEquals(
           NDArrays.concat(local, 0).toFloatArray(),
           queues.motion().get().features().get(":8").toFloatArray());
@@ -276,7 +281,8 @@ class FimaLossTest {
       assertEquals(32, queues.dense().get().pointer());
       NDArray row5 = queues.dense().get().features().get("5");
       assertArrayEquals(
-          o.denseTargetN().get(0).get("1, :, 0, 1").toFloatArray(), row5.toFloatArray());
+          o.n().requireMotion().denseTargets().get(0).get("1, :, 0, 1").toFloatArray(),
+          row5.toFloatArray());
     }
   }
 

@@ -8,6 +8,8 @@ import ai.djl.training.GradientCollector;
 import dev.fima.api.config.LocalNegatives;
 import dev.fima.api.config.LossConfig;
 import dev.fima.djl.model.FimaOutputs;
+import dev.fima.djl.model.MotionOutputs;
+import dev.fima.djl.model.ViewOutputs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -78,7 +80,7 @@ public final class LossBenchmark {
             gc.backward(loss.compute(o).total());
           }
           loss.enqueue(o);
-          o.queryM().getGradient().getFloat(0, 0);
+          o.m().query().getGradient().getFloat(0, 0);
           if (i >= 0) {
             times[i] = (System.nanoTime() - t0) / 1e6;
             cpu[i] = (cpuNanos() - c0) / 1e6;
@@ -117,22 +119,28 @@ public final class LossBenchmark {
     NDArray coords = m.create(new float[] {0.1f, 0.1f, 0.8f, 0.9f}).reshape(1, 4).repeat(0, b);
     NDArray flipped = m.create(new float[] {0.9f, 0.2f, 0.2f, 0.8f}).reshape(1, 4).repeat(0, b);
     NDArray fg = m.randomUniform(0, 1, new Shape(b, g, g)).gt(0.5f);
+    NDArray queryM = unit(m, b, 128);
+    NDArray queryN = unit(m, b, 128);
+    NDArray keyM = unit(m, b, 128);
+    NDArray keyN = unit(m, b, 128);
+    List<NDArray> localKeysM = two(m, b, 128);
+    List<NDArray> localKeysN = two(m, b, 128);
+    List<NDArray> clsPredN = two(m, b, 128);
+    List<NDArray> clsPredM = two(m, b, 128);
+    List<NDArray> densePredN = two(m, b, 128, g, g);
+    List<NDArray> densePredM = two(m, b, 128, g, g);
+    List<NDArray> denseTargetN = two(m, b, 128, g, g);
+    List<NDArray> denseTargetM = two(m, b, 128, g, g);
     return new FimaOutputs(
-        unit(m, b, 128),
-        unit(m, b, 128),
-        unit(m, b, 128),
-        unit(m, b, 128),
-        two(m, b, 128),
-        two(m, b, 128),
-        two(m, b, 128),
-        two(m, b, 128),
-        two(m, b, 128, g, g),
-        two(m, b, 128, g, g),
-        two(m, b, 128, g, g),
-        two(m, b, 128, g, g),
-        fg,
-        fg,
-        coords,
-        flipped);
+        new ViewOutputs(
+            queryM,
+            keyM,
+            coords,
+            new MotionOutputs(localKeysM, denseTargetM, fg, clsPredM, densePredM)),
+        new ViewOutputs(
+            queryN,
+            keyN,
+            flipped,
+            new MotionOutputs(localKeysN, denseTargetN, fg, clsPredN, densePredN)));
   }
 }

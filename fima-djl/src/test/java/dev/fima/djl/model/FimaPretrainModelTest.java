@@ -1,8 +1,8 @@
 package dev.fima.djl.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -14,6 +14,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.fima.api.data.FimaInputs;
+import dev.fima.api.data.ViewInputs;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,27 +30,24 @@ class FimaPretrainModelTest {
       FimaOutputs out = model.forward(new ParameterStore(m, false), TinyFima.inputs(m, B), true);
       Shape vector = new Shape(B, TinyFima.EMBEDDING);
       Shape grid = new Shape(B, TinyFima.EMBEDDING, TinyFima.GRID, TinyFima.GRID);
-      for (NDArray a : List.of(out.queryM(), out.queryN(), out.keyM(), out.keyN())) {
-        assertEquals(vector, a.getShape());
-      }
-      for (List<NDArray> list :
-          List.of(out.localKeysM(), out.localKeysN(), out.clsPredN(), out.clsPredM())) {
-        assertEquals(TinyFima.SLICES, list.size());
-        for (NDArray a : list) {
-          assertEquals(vector, a.getShape());
+      for (ViewOutputs view : out.nThenM()) {
+        assertEquals(vector, view.query().getShape());
+        assertEquals(vector, view.key().getShape());
+        MotionOutputs motion = view.requireMotion();
+        assertEquals(TinyFima.SLICES, motion.slices());
+        for (int t = 0; t < TinyFima.SLICES; t++) {
+          assertEquals(vector, motion.localKeys().get(t).getShape());
+          assertEquals(vector, motion.clsPredictions().get(t).getShape());
+          for (NDArray a :
+              List.of(motion.densePredictions().get(t), motion.denseTargets().get(t))) {
+            assertEquals(grid, a.getShape());
+            // Unit length along the embedding axis at every cell.
+            NDArray norms = a.norm(new int[] {1});
+            assertEquals(0, norms.sub(1).abs().max().getFloat(), 1e-4);
+          }
         }
+        assertEquals(new Shape(B, TinyFima.GRID, TinyFima.GRID), motion.foreground().getShape());
       }
-      for (List<NDArray> list :
-          List.of(out.densePredN(), out.densePredM(), out.denseTargetN(), out.denseTargetM())) {
-        assertEquals(TinyFima.SLICES, list.size());
-        for (NDArray a : list) {
-          assertEquals(grid, a.getShape());
-          // Unit length along the embedding axis at every cell.
-          NDArray norms = a.norm(new int[] {1});
-          assertEquals(0, norms.sub(1).abs().max().getFloat(), 1e-4);
-        }
-      }
-      assertEquals(new Shape(B, TinyFima.GRID, TinyFima.GRID), out.foregroundM().getShape());
       assertTrue(out.hasMotion());
     }
   }
@@ -91,9 +89,11 @@ class FimaPretrainModelTest {
         assertFalse(p.getValue().getArray().hasGradient(), p.getKey());
       }
       // Key-side outputs carry no graph.
-      List<NDArray> keySide = new ArrayList<>(List.of(out.keyM(), out.keyN(), out.foregroundM()));
-      keySide.addAll(out.localKeysM());
-      keySide.addAll(out.denseTargetN());
+      List<NDArray> keySide =
+          new ArrayList<>(
+              List.of(out.m().key(), out.n().key(), out.m().requireMotion().foreground()));
+      keySide.addAll(out.m().requireMotion().localKeys());
+      keySide.addAll(out.n().requireMotion().denseTargets());
       for (NDArray a : keySide) {
         assertFalse(a.hasGradient());
       }
@@ -108,10 +108,32 @@ class FimaPretrainModelTest {
       FimaOutputs out = model.forward(new ParameterStore(m, false), TinyFima.inputs(m, B), false);
       assertEquals(
           new Shape(B, TinyFima.EMBEDDING, TinyFima.GRID, TinyFima.GRID),
-          out.densePredN().get(1).getShape());
-      assertEquals(new Shape(B, TinyFima.EMBEDDING), out.clsPredM().get(0).getShape());
+          out.n().requireMotion().densePredictions().get(1).getShape());
+      assertEquals(
+          new Shape(B, TinyFima.EMBEDDING),
+          out.m().requireMotion().clsPredictions().get(0).getShape());
       assertFalse(
           model.trainable().getParameters().keys().stream().anyMatch(k -> k.contains("predictor")));
+
+      // Each view's motion is predicted on the other view's grid, from the other view's query
+      // map: another RGB clip for n changes m's dense predictions, never n's.
+      FimaInputs in = TinyFima.inputs(m, B);
+      FimaInputs otherN =
+          new FimaInputs(
+              in.m(), new ViewInputs(in.n().rgb().add(0.5f), in.n().crop(), in.n().motion()));
+      ParameterStore ps = new ParameterStore(m, false);
+      MotionOutputs a = model.forward(ps, in, false).n().requireMotion();
+      MotionOutputs b = model.forward(ps, otherN, false).n().requireMotion();
+      MotionOutputs am = model.forward(ps, in, false).m().requireMotion();
+      MotionOutputs bm = model.forward(ps, otherN, false).m().requireMotion();
+      for (int t = 0; t < TinyFima.SLICES; t++) {
+        assertArrayEquals(
+            a.densePredictions().get(t).toFloatArray(), b.densePredictions().get(t).toFloatArray());
+        assertFalse(
+            java.util.Arrays.equals(
+                am.densePredictions().get(t).toFloatArray(),
+                bm.densePredictions().get(t).toFloatArray()));
+      }
     }
   }
 
@@ -121,7 +143,7 @@ class FimaPretrainModelTest {
       for (String mode : List.of("none", "top_k_diff", "median")) {
         PretrainModel model = PretrainModels.create(TinyFima.config("model.foreground=" + mode), m);
         FimaOutputs out = model.forward(new ParameterStore(m, false), TinyFima.inputs(m, B), false);
-        float cells = out.foregroundN().sum().getFloat();
+        float cells = out.n().requireMotion().foreground().sum().getFloat();
         float expected =
             switch (mode) {
               case "none" -> B * 16;
@@ -146,11 +168,11 @@ class FimaPretrainModelTest {
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         out = model.forward(new ParameterStore(m, false), TinyFima.inputs(m, B), true);
         collector.backward(
-            out.queryM().mul(out.keyN()).sum().add(out.queryN().mul(out.keyM()).sum()));
+            out.m().query().mul(out.n().key()).sum().add(out.n().query().mul(out.m().key()).sum()));
       }
       assertFalse(out.hasMotion());
-      assertNull(out.foregroundM());
-      assertEquals(new Shape(B, TinyFima.EMBEDDING), out.keyN().getShape());
+      assertTrue(out.m().motion().isEmpty() && out.n().motion().isEmpty());
+      assertEquals(new Shape(B, TinyFima.EMBEDDING), out.n().key().getShape());
       for (Pair<String, Parameter> p : model.trainable().getParameters()) {
         if (p.getValue().requiresGradient()) {
           assertTrue(p.getValue().getArray().getGradient().abs().sum().getFloat() > 0, p.getKey());
@@ -161,12 +183,14 @@ class FimaPretrainModelTest {
 
   /** A loss touching every output: alignment of predictions with targets and queries with keys. */
   private static NDArray standInLoss(FimaOutputs out) {
-    NDArray loss = out.queryM().mul(out.keyN()).sum().add(out.queryN().mul(out.keyM()).sum());
-    for (int t = 0; t < out.clsPredN().size(); t++) {
-      loss = loss.add(out.clsPredN().get(t).mul(out.localKeysN().get(t)).sum());
-      loss = loss.add(out.clsPredM().get(t).mul(out.localKeysM().get(t)).sum());
-      loss = loss.add(out.densePredN().get(t).mul(out.denseTargetN().get(t)).sum());
-      loss = loss.add(out.densePredM().get(t).mul(out.denseTargetM().get(t)).sum());
+    NDArray loss =
+        out.m().query().mul(out.n().key()).sum().add(out.n().query().mul(out.m().key()).sum());
+    for (ViewOutputs view : out.nThenM()) {
+      MotionOutputs motion = view.requireMotion();
+      for (int t = 0; t < motion.slices(); t++) {
+        loss = loss.add(motion.clsPredictions().get(t).mul(motion.localKeys().get(t)).sum());
+        loss = loss.add(motion.densePredictions().get(t).mul(motion.denseTargets().get(t)).sum());
+      }
     }
     return loss;
   }

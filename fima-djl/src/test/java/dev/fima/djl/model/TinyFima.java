@@ -8,6 +8,8 @@ import dev.fima.api.config.DiffMode;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.data.FimaInputs;
 import dev.fima.api.data.FrameDifference;
+import dev.fima.api.data.MotionInputs;
+import dev.fima.api.data.ViewInputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -60,7 +62,8 @@ final class TinyFima {
     NDArray motionM = m.randomUniform(0, 1, new Shape(b, CROP, CROP));
     NDArray motionN = m.randomUniform(0, 1, new Shape(b, CROP, CROP));
     return new FimaInputs(
-        clipM, clipN, diff(clipM), diff(clipN), localsM, localsN, coords, coords, motionM, motionN);
+        new ViewInputs(clipM, coords, new MotionInputs(diff(clipM), localsM, motionM)),
+        new ViewInputs(clipN, coords, new MotionInputs(diff(clipN), localsN, motionN)));
   }
 
   private static NDArray diff(NDArray clip) {

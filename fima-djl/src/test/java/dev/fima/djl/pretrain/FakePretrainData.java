@@ -8,10 +8,13 @@ import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.data.FimaInputs;
 import dev.fima.api.data.FrameDifference;
 import dev.fima.api.data.LoaderStats;
+import dev.fima.api.data.MotionInputs;
 import dev.fima.api.data.PretrainAugmenter;
 import dev.fima.api.data.PretrainBatch;
 import dev.fima.api.data.PretrainBatchLoader;
 import dev.fima.api.data.PretrainDataSource;
+import dev.fima.api.data.ViewClips;
+import dev.fima.api.data.ViewInputs;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -59,26 +62,25 @@ final class FakePretrainData implements PretrainDataSource {
   @Override
   public PretrainAugmenter augmenter(PretrainConfig config) {
     return (batch, seed, motion) -> {
-      NDManager m = batch.globalM().getManager();
+      NDManager m = batch.m().global().getManager();
       Random random = new Random(seed);
-      NDArray rgbM = batch.globalM().add(noise(m, random, batch.globalM().getShape(), 0.05f));
-      NDArray rgbN = batch.globalN().add(noise(m, random, batch.globalN().getShape(), 0.05f));
+      NDArray rgbM = batch.m().global().add(noise(m, random, batch.m().global().getShape(), 0.05f));
+      NDArray rgbN = batch.n().global().add(noise(m, random, batch.n().global().getShape(), 0.05f));
       if (!motion) {
         return new FimaInputs(
-            rgbM, rgbN, null, null, null, null, batch.coordM(), batch.coordN(), null, null);
+            new ViewInputs(rgbM, batch.m().crop()), new ViewInputs(rgbN, batch.n().crop()));
       }
       return new FimaInputs(
-          rgbM,
-          rgbN,
-          FrameDifference.compute(batch.globalM(), DiffMode.WRAP),
-          FrameDifference.compute(batch.globalN(), DiffMode.WRAP),
-          batch.localsM().stream().map(x -> FrameDifference.compute(x, DiffMode.WRAP)).toList(),
-          batch.localsN().stream().map(x -> FrameDifference.compute(x, DiffMode.WRAP)).toList(),
-          batch.coordM(),
-          batch.coordN(),
-          null,
-          null);
+          new ViewInputs(rgbM, batch.m().crop(), differences(batch.m())),
+          new ViewInputs(rgbN, batch.n().crop(), differences(batch.n())));
     };
+  }
+
+  private static MotionInputs differences(ViewClips view) {
+    return new MotionInputs(
+        FrameDifference.compute(view.global(), DiffMode.WRAP),
+        view.locals().stream().map(x -> FrameDifference.compute(x, DiffMode.WRAP)).toList(),
+        null);
   }
 
   private static NDArray noise(NDManager m, Random random, Shape shape, float scale) {
@@ -169,12 +171,14 @@ final class FakePretrainData implements PretrainDataSource {
           new Shape(n, 3, TinyPretrainModel.FRAMES, TinyPretrainModel.CROP, TinyPretrainModel.CROP);
       int[] indices = ids.stream().mapToInt(Integer::intValue).toArray();
       return new PretrainBatch(
-          m.create(views[0], shape),
-          List.of(m.create(views[1], shape), m.create(views[2], shape)),
-          m.create(views[3], shape),
-          List.of(m.create(views[4], shape), m.create(views[5], shape)),
-          m.create(coordM, new Shape(n, 4)),
-          m.create(coordN, new Shape(n, 4)),
+          new ViewClips(
+              m.create(views[0], shape),
+              List.of(m.create(views[1], shape), m.create(views[2], shape)),
+              m.create(coordM, new Shape(n, 4))),
+          new ViewClips(
+              m.create(views[3], shape),
+              List.of(m.create(views[4], shape), m.create(views[5], shape)),
+              m.create(coordN, new Shape(n, 4))),
           indices);
     }
 

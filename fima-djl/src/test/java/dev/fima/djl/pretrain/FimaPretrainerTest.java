@@ -11,9 +11,11 @@ import dev.fima.api.config.Configs;
 import dev.fima.api.config.Method;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.jobs.PretrainResult;
+import dev.fima.api.jobs.TrainingStoppedException;
 import dev.fima.djl.loss.FimaLoss;
 import dev.fima.djl.train.CheckpointStore;
 import dev.fima.djl.train.MetricsLog;
+import dev.fima.djl.train.Position;
 import dev.fima.djl.train.StepListener;
 import dev.fima.djl.train.StepRecord;
 import java.nio.file.Files;
@@ -186,11 +188,19 @@ class FimaPretrainerTest {
             }
           }
         });
-    PretrainResult stopped = stopping.pretrain(config(c, 2), null);
-    assertEquals(3, stopped.steps());
-    assertEquals(3, CheckpointStore.sequence(stopped.lastCheckpoint()));
+    TrainingStoppedException stopped =
+        assertThrows(TrainingStoppedException.class, () -> stopping.pretrain(config(c, 2), null));
+    assertEquals(3, CheckpointStore.sequence(stopped.checkpoint()));
     assertEquals(
-        new Position(0, 3, 3), PretrainCheckpoint.readState(stopped.lastCheckpoint()).position());
+        "training stopped on request after step 3 (in epoch 1 of 2 after batch 3 of 4);"
+            + " checkpoint "
+            + stopped.checkpoint()
+            + ". Continue with: fima pretrain --resume "
+            + c
+            + " (and the same options)",
+        stopped.getMessage());
+    assertEquals(
+        new Position(0, 3, 3), PretrainCheckpoint.readState(stopped.checkpoint()).position());
 
     // Resuming from the run folder picks its newest checkpoint and continues its metrics log.
     pretrainer(new FakePretrainData(16)).pretrain(config(c, 2), c);

@@ -15,9 +15,12 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.fima.api.config.BackboneConfig;
 import dev.fima.api.data.FimaInputs;
+import dev.fima.api.data.MotionInputs;
 import dev.fima.djl.backbone.VideoBackbone;
 import dev.fima.djl.model.FimaOutputs;
+import dev.fima.djl.model.MotionOutputs;
 import dev.fima.djl.model.PretrainModel;
+import dev.fima.djl.model.ViewOutputs;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -112,41 +115,29 @@ final class TinyPretrainModel implements PretrainModel {
   @Override
   public FimaOutputs forward(ParameterStore ps, FimaInputs in, boolean training) {
     momentumUpdate();
-    NDArray keyM = embed(ps, keyEncoder, keyProjection, in.rgbM(), training).stopGradient();
-    NDArray keyN = embed(ps, keyEncoder, keyProjection, in.rgbN(), training).stopGradient();
-    NDArray mapM = queryEncoder.forward(ps, new NDList(in.rgbM()), training).head();
-    NDArray mapN = queryEncoder.forward(ps, new NDList(in.rgbN()), training).head();
+    NDArray keyM = embed(ps, keyEncoder, keyProjection, in.m().rgb(), training).stopGradient();
+    NDArray keyN = embed(ps, keyEncoder, keyProjection, in.n().rgb(), training).stopGradient();
+    NDArray mapM = queryEncoder.forward(ps, new NDList(in.m().rgb()), training).head();
+    NDArray mapN = queryEncoder.forward(ps, new NDList(in.n().rgb()), training).head();
     NDArray queryM = project(ps, queryProjection, pool(mapM), training);
     NDArray queryN = project(ps, queryProjection, pool(mapN), training);
     if (!motion) {
       return new FimaOutputs(
-          queryM,
-          queryN,
-          keyM,
-          keyN,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          in.coordM(),
-          in.coordN());
+          new ViewOutputs(queryM, keyM, in.m().crop()),
+          new ViewOutputs(queryN, keyN, in.n().crop()));
     }
+    MotionInputs motionM = in.m().motion().orElseThrow();
+    MotionInputs motionN = in.n().motion().orElseThrow();
     List<NDArray> localM = new ArrayList<>();
     List<NDArray> localN = new ArrayList<>();
-    for (NDArray clip : in.localDiffsM()) {
+    for (NDArray clip : motionM.localDiffs()) {
       localM.add(embed(ps, keyEncoder, keyProjection, clip, training).stopGradient());
     }
-    for (NDArray clip : in.localDiffsN()) {
+    for (NDArray clip : motionN.localDiffs()) {
       localN.add(embed(ps, keyEncoder, keyProjection, clip, training).stopGradient());
     }
-    NDArray diffMapM = keyEncoder.forward(ps, new NDList(in.diffM()), training).head();
-    NDArray diffMapN = keyEncoder.forward(ps, new NDList(in.diffN()), training).head();
+    NDArray diffMapM = keyEncoder.forward(ps, new NDList(motionM.diff()), training).head();
+    NDArray diffMapN = keyEncoder.forward(ps, new NDList(motionN.diff()), training).head();
     List<NDArray> targetM = new ArrayList<>();
     List<NDArray> targetN = new ArrayList<>();
     List<NDArray> clsN = new ArrayList<>();
@@ -162,25 +153,13 @@ final class TinyPretrainModel implements PretrainModel {
       denseM.add(cells(ps, predictor, slice(mapN, t), training));
     }
     long b = in.size();
-    NDArray ones =
-        in.rgbM().getManager().ones(new Shape(b, 4, 4)).toDevice(in.rgbM().getDevice(), false);
+    NDArray rgb = in.m().rgb();
+    NDArray ones = rgb.getManager().ones(new Shape(b, 4, 4)).toDevice(rgb.getDevice(), false);
     return new FimaOutputs(
-        queryM,
-        queryN,
-        keyM,
-        keyN,
-        localM,
-        localN,
-        clsN,
-        clsM,
-        denseN,
-        denseM,
-        targetN,
-        targetM,
-        ones,
-        ones,
-        in.coordM(),
-        in.coordN());
+        new ViewOutputs(
+            queryM, keyM, in.m().crop(), new MotionOutputs(localM, targetM, ones, clsM, denseM)),
+        new ViewOutputs(
+            queryN, keyN, in.n().crop(), new MotionOutputs(localN, targetN, ones, clsN, denseN)));
   }
 
   private static NDArray slice(NDArray map, int t) {

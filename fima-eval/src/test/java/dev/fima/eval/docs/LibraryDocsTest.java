@@ -4,20 +4,41 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.loss.Loss;
+import dev.fima.api.config.CheckpointConfig;
 import dev.fima.api.config.ConfigBuilder;
 import dev.fima.api.config.Configs;
 import dev.fima.api.config.DataConfig;
 import dev.fima.api.config.DatasetKind;
 import dev.fima.api.config.LinearProbeConfig;
 import dev.fima.api.config.RunConfig;
+import dev.fima.api.data.BatchLoader;
+import dev.fima.djl.backbone.BackboneInput;
 import dev.fima.djl.backbone.Backbones;
+import dev.fima.djl.backbone.LoadedBackbone;
+import dev.fima.djl.train.CheckpointStore;
+import dev.fima.djl.train.EpochRecord;
+import dev.fima.djl.train.ModelCheckpoint;
+import dev.fima.djl.train.MomentumSgd;
+import dev.fima.djl.train.Position;
+import dev.fima.djl.train.StepListener;
+import dev.fima.djl.train.TrainingLoop;
+import dev.fima.djl.train.TrainingStep;
+import dev.fima.eval.classify.VideoClassifier;
 import dev.fima.eval.testing.ExportedFixtures;
 import dev.fima.eval.zoo.VideoFeatureTranslatorFactory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +109,94 @@ class LibraryDocsTest {
     assertEquals(fromStrings, probe);
   }
 
+  /** Two batches of two random clips of the exported backbone's geometry, labels 0 and 1. */
+  private static final class RandomClips implements BatchLoader<Batch> {
+    @Override
+    public int batchesPerEpoch() {
+      return 2;
+    }
+
+    @Override
+    public Iterator<Batch> epoch(NDManager manager, int epoch, int fromBatch) {
+      List<Batch> batches = new ArrayList<>();
+      for (int b = fromBatch; b < 2; b++) {
+        Random random = new Random(10L * epoch + b);
+        float[] clips = new float[2 * 3 * 8 * 32 * 32];
+        for (int i = 0; i < clips.length; i++) {
+          clips[i] = random.nextFloat();
+        }
+        NDList data = new NDList(manager.create(clips, new Shape(2, 3, 8, 32, 32)));
+        NDList labels = new NDList(manager.create(new long[] {0, 1}));
+        batches.add(new Batch(manager, data, labels, 2, null, null, b, 2));
+      }
+      return batches.iterator();
+    }
+  }
+
+  @Test
+  void theDocumentedTrainingLoopFineTunesALoadedBackboneAndContinuesFromItsCheckpoint() {
+    Path backbone = files.backbone();
+    Path run = dir.resolve("my-run");
+    BatchLoader<Batch> batches = new RandomClips();
+    int classes = 2;
+    List<EpochRecord> epochs = new ArrayList<>();
+    StepListener records =
+        new StepListener() {
+          @Override
+          public void onEpoch(EpochRecord r) {
+            epochs.add(r);
+          }
+        };
+    try (NDManager manager = NDManager.newBaseManager()) {
+      // doc:loop
+      LoadedBackbone loaded = Backbones.load(backbone, manager);
+      BackboneInput input = loaded.descriptor().input();
+      VideoClassifier classifier = new VideoClassifier(loaded.backbone(), classes, 0.5f);
+      classifier.initialize(
+          manager, DataType.FLOAT32, new Shape(1, 3, input.frames(), input.crop(), input.crop()));
+      MomentumSgd sgd = MomentumSgd.builder().optLearningRate(0.01).build(manager);
+      ModelCheckpoint content = new ModelCheckpoint(classifier, sgd);
+      CheckpointStore checkpoints = new CheckpointStore(run.resolve(CheckpointStore.FOLDER), 3);
+      TrainingLoop loop =
+          TrainingLoop.builder(sgd, classifier)
+              .epochs(3)
+              .checkpoints(checkpoints, new CheckpointConfig(1, 0, 3), content)
+              // doc:hide
+              .listener(records)
+              // doc:show
+              .build();
+      var step = TrainingStep.supervised(classifier, Loss.softmaxCrossEntropyLoss());
+      loop.run(manager, batches, step, Position.START, null);
+      // doc:end
+      assertEquals(3, epochs.size());
+      assertTrue(Double.isFinite(epochs.get(2).means().get("loss")), epochs.toString());
+      assertEquals(
+          List.of(2L, 4L, 6L),
+          checkpoints.list().stream().map(CheckpointStore::sequence).toList(),
+          "one checkpoint per epoch");
+
+      // The same run taken on to 5 epochs from where it stopped.
+      loop =
+          TrainingLoop.builder(sgd, classifier)
+              .epochs(5)
+              .checkpoints(checkpoints, new CheckpointConfig(1, 0, 3), content)
+              .listener(records)
+              .build();
+      // doc:resume
+      Path latest = CheckpointStore.resolve(run);
+      Position start = content.restore(latest, manager);
+      loop.run(manager, batches, step, start, latest);
+      // doc:end
+      assertEquals(new Position(3, 0, 6), start);
+      assertEquals(5, epochs.size(), "epochs 4 and 5 were trained, no other");
+      assertEquals(4, epochs.get(3).epoch() + 1);
+      assertEquals(
+          List.of(6L, 8L, 10L),
+          checkpoints.list().stream().map(CheckpointStore::sequence).toList());
+      sgd.close();
+    }
+  }
+
   @Test
   void theDocumentationShowsExactlyTheTestedCode() throws IOException {
     String features = DocSnippets.region(SELF, "features");
@@ -103,5 +212,11 @@ class LibraryDocsTest {
     assertTrue(
         DocSnippets.javadocBlocks(PACKAGE_INFO).contains(jobConfig),
         "package-info.java shows, as one block:\n" + jobConfig);
+    for (String region : List.of("loop", "resume")) {
+      String code = DocSnippets.region(SELF, region);
+      assertTrue(
+          DocSnippets.javadocBlocks(PACKAGE_INFO).contains(code),
+          "package-info.java shows, as one block:\n" + code);
+    }
   }
 }
