@@ -1,6 +1,7 @@
 package dev.fima.djl;
 
 import com.google.inject.AbstractModule;
+import dev.fima.api.io.AtomicFiles;
 import dev.fima.api.jobs.BackboneExporter;
 import dev.fima.api.jobs.Pretrainer;
 import dev.fima.djl.backbone.Backbones;
@@ -9,7 +10,6 @@ import dev.fima.djl.pretrain.CheckpointBackboneExporter;
 import dev.fima.djl.pretrain.FimaPretrainer;
 import dev.fima.djl.pretrain.PretrainModelFactory;
 import dev.fima.djl.pretrain.QueryBackboneWriter;
-import dev.fima.djl.train.AtomicFiles;
 import dev.fima.djl.train.CheckpointStore;
 
 /**

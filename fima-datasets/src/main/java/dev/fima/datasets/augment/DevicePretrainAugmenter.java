@@ -8,7 +8,7 @@ import dev.fima.api.data.FimaInputs;
 import dev.fima.api.data.FrameDifference;
 import dev.fima.api.data.PretrainAugmenter;
 import dev.fima.api.data.PretrainBatch;
-import dev.fima.datasets.sampling.Seeds;
+import dev.fima.api.random.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fima.api.ConfigException;
 import dev.fima.api.DataException;
 import dev.fima.api.config.Configs;
-import dev.fima.djl.train.AtomicFiles;
+import dev.fima.api.io.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

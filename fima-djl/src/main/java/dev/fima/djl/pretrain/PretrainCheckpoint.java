@@ -37,7 +37,7 @@ import java.util.Map;
  *   <li>{@code state.json}: format, position (next epoch and batch, steps done), run seed, learning
  *       rate, the full configuration, every parameter's name and shape, every queue's size and
  *       pointer. Random choices are derived from the seed and the position ({@link
- *       dev.fima.djl.train.Seeds}), so these two are the generator state.
+ *       dev.fima.api.random.Seeds}), so these two are the generator state.
  *   <li>{@code model.ndlist}: every parameter of the query and key sides, batch-norm statistics
  *       included, by name.
  *   <li>{@code optimizer.ndlist}: the SGD momentum of every trained parameter, by name.
@@ -118,7 +118,7 @@ public final class PretrainCheckpoint {
     state.put(
         "rng",
         "every random choice is derived from (seed, purpose, epoch, batch): see"
-            + " dev.fima.djl.train.Seeds");
+            + " dev.fima.api.random.Seeds");
     state.set("config", JSON.valueToTree(config));
     state.set("parameters", JSON.valueToTree(NamedParameters.shapes(model.block())));
     ObjectNode queueInfo = state.putObject("queues");

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import dev.fima.api.DataException;
-import dev.fima.djl.train.AtomicFiles;
+import dev.fima.api.io.AtomicFiles;
 import dev.fima.djl.train.NamedParameters;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

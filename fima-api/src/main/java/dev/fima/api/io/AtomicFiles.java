@@ -1,6 +1,5 @@
-package dev.fima.djl.train;
+package dev.fima.api.io;
 
-import dev.fima.api.io.TempFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
@@ -14,10 +13,11 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Writes files and folders so that a reader never sees a partial one: the content goes to a
- * temporary name in the same folder, is flushed to disk, then renamed over the target in one step.
- * A crash leaves either the old file or the new one, plus at worst a temporary that the next writer
- * ignores.
+ * The one atomic writer of FIMA-J: files and folders are written so that a reader never sees a
+ * partial one (a checkpoint, report, split file, clip index, video or exported backbone). The
+ * content goes to a temporary name in the same folder, is flushed to disk, then renamed over the
+ * target in one step. A crash leaves either the old file or the new one, plus at worst a temporary
+ * that the next writer ignores.
  */
 public final class AtomicFiles {
 
@@ -83,6 +83,19 @@ public final class AtomicFiles {
    */
   public static void writeString(Path target, String text) throws IOException {
     write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * Puts a finished file under its real name in one step, replacing an existing one, for writers
+   * that must write to a path of their own (FFmpeg writes a video to a file name whose extension
+   * picks the container; a resumable job names its part files so that a rerun recognises them).
+   *
+   * @param finished the fully written file, in the target's folder
+   * @param target the real name
+   * @throws IOException when the move fails; the target is then unchanged
+   */
+  public static void replace(Path finished, Path target) throws IOException {
+    move(finished, target);
   }
 
   /**
