@@ -11,17 +11,14 @@ import dev.fima.api.ConfigException;
 import dev.fima.api.DataException;
 import dev.fima.api.config.Configs;
 import dev.fima.api.config.PretrainConfig;
+import dev.fima.api.io.NamedParameters;
+import dev.fima.api.io.ParameterFiles;
 import dev.fima.djl.loss.ContrastQueues;
 import dev.fima.djl.model.FeatureQueue;
 import dev.fima.djl.model.PretrainModel;
 import dev.fima.djl.train.MomentumSgd;
-import dev.fima.djl.train.NamedParameters;
 import dev.fima.djl.train.RunInfo;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -331,19 +328,13 @@ public final class PretrainCheckpoint {
   }
 
   private static void encode(Path file, NDList list) throws IOException {
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
-      list.encode(out);
-    }
+    ParameterFiles.write(file, list);
   }
 
   private static NDList decode(Path file, NDManager manager) {
     if (!Files.isRegularFile(file)) {
       throw new DataException(file, "is missing from the checkpoint");
     }
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-      return NDList.decode(manager, in);
-    } catch (IOException | RuntimeException e) {
-      throw new DataException(file, "cannot be decoded: " + e.getMessage(), e);
-    }
+    return ParameterFiles.read(file, manager);
   }
 }

@@ -1,4 +1,4 @@
-package dev.fima.djl.train;
+package dev.fima.api.io;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -119,12 +119,13 @@ public final class NamedParameters {
 
   /**
    * Loads saved values into a block in place, on the device of each parameter, after checking that
-   * the names and shapes agree exactly.
+   * the names, shapes and types agree exactly; nothing is changed unless everything does.
    *
    * @param block the initialised block to load into
    * @param saved the named values
    * @param source the file they came from, named in errors
-   * @throws DataException naming the first parameter that is missing, extra or of another shape
+   * @throws DataException naming the first parameter that is missing, extra or of another shape or
+   *     type
    */
   public static void load(Block block, NDList saved, Path source) {
     Map<String, Parameter> params = of(block);
@@ -134,36 +135,51 @@ public final class NamedParameters {
     }
     for (Map.Entry<String, Parameter> e : params.entrySet()) {
       NDArray v = values.get(e.getKey());
+      NDArray target = e.getValue().getArray();
       if (v == null) {
         throw new DataException(
-            source, "has no parameter " + e.getKey() + " (another architecture?)");
+            source,
+            "parameter "
+                + e.getKey()
+                + " "
+                + target.getShape()
+                + " is missing from the file (another architecture?)");
       }
-      NDArray target = e.getValue().getArray();
       if (!v.getShape().equals(target.getShape())) {
         throw new DataException(
             source,
             "parameter "
                 + e.getKey()
-                + " is "
+                + " has shape "
                 + v.getShape()
                 + " in the file but "
                 + target.getShape()
                 + " in the model (another architecture or width?)");
       }
+      if (v.getDataType() != target.getDataType()) {
+        throw new DataException(
+            source,
+            "parameter "
+                + e.getKey()
+                + " is "
+                + v.getDataType()
+                + " in the file but "
+                + target.getDataType()
+                + " in the model");
+      }
     }
     for (String name : values.keySet()) {
       if (!params.containsKey(name)) {
         throw new DataException(
-            source, "has parameter " + name + ", which the model lacks (another architecture?)");
+            source,
+            "parameter "
+                + name
+                + " in the file does not exist in the model (another architecture?)");
       }
     }
     for (Map.Entry<String, Parameter> e : params.entrySet()) {
       NDArray target = e.getValue().getArray();
-      NDArray value =
-          values
-              .get(e.getKey())
-              .toDevice(target.getDevice(), false)
-              .toType(target.getDataType(), false);
+      NDArray value = values.get(e.getKey()).toDevice(target.getDevice(), false);
       if (target.getShape().dimension() == 0) {
         try (NDArray view = target.reshape(1)) {
           view.set(new NDIndex(":"), value.reshape(1));

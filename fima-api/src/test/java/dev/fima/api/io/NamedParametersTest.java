@@ -1,4 +1,4 @@
-package dev.fima.djl.train;
+package dev.fima.api.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,8 +8,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
-import dev.fima.djl.backbone.ChannelBatchNorm;
 import org.junit.jupiter.api.Test;
 
 class NamedParametersTest {
@@ -19,7 +19,7 @@ class NamedParametersTest {
   @Test
   void aNonFiniteTrainingBatchIsFoundInTheBatchNormStatisticsWhileTheWeightsStayFinite() {
     try (NDManager manager = NDManager.newBaseManager()) {
-      ChannelBatchNorm norm = new ChannelBatchNorm();
+      BatchNorm norm = BatchNorm.builder().optAxis(1).build();
       norm.initialize(manager, DataType.FLOAT32, BATCH);
       assertNull(NamedParameters.firstNonFinite(norm));
 
@@ -37,7 +37,7 @@ class NamedParametersTest {
   @Test
   void aNonFiniteBlockIsRefusedACheckpointNamingTheStepAndTheParameter() {
     try (NDManager manager = NDManager.newBaseManager()) {
-      ChannelBatchNorm norm = new ChannelBatchNorm();
+      BatchNorm norm = BatchNorm.builder().optAxis(1).build();
       norm.initialize(manager, DataType.FLOAT32, BATCH);
       NamedParameters.requireFinite(norm, 7);
       norm.getParameters()
@@ -57,7 +57,7 @@ class NamedParametersTest {
   @Test
   void anInfinityCountsAsNonFinite() {
     try (NDManager manager = NDManager.newBaseManager()) {
-      ChannelBatchNorm norm = new ChannelBatchNorm();
+      BatchNorm norm = BatchNorm.builder().optAxis(1).build();
       norm.initialize(manager, DataType.FLOAT32, BATCH);
       norm.getParameters()
           .get("beta")
@@ -67,7 +67,7 @@ class NamedParametersTest {
     }
   }
 
-  private static void forward(ChannelBatchNorm norm, NDArray batch) {
+  private static void forward(BatchNorm norm, NDArray batch) {
     try (NDManager step = batch.getManager().newSubManager()) {
       batch.attach(step);
       norm.forward(new ParameterStore(step, false), new NDList(batch), true);
