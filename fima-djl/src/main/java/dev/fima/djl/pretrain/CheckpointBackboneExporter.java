@@ -2,10 +2,10 @@ package dev.fima.djl.pretrain;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import dev.fima.api.Devices;
 import dev.fima.api.FimaRuntime;
 import dev.fima.api.config.Configs;
 import dev.fima.api.config.DeviceConfig;
+import dev.fima.api.config.Devices;
 import dev.fima.api.config.ExportConfig;
 import dev.fima.api.jobs.BackboneExporter;
 import dev.fima.djl.model.PretrainModel;

@@ -1,8 +1,8 @@
-package dev.fima.api;
+package dev.fima.api.config;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import dev.fima.api.config.DeviceConfig;
+import dev.fima.api.ConfigException;
 import java.util.Arrays;
 
 /**

@@ -1,12 +1,12 @@
-package dev.fima.eval;
+package dev.fima.eval.session;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.fima.api.DataException;
-import dev.fima.api.Devices;
 import dev.fima.api.FimaRuntime;
 import dev.fima.api.config.DataConfig;
+import dev.fima.api.config.Devices;
 import dev.fima.api.config.RunConfig;
 import dev.fima.api.data.Split;
 import dev.fima.api.data.SupervisedDataSource;
