@@ -1,4 +1,4 @@
-package dev.fima.cli;
+package dev.fima.bench;
 
 import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
@@ -8,7 +8,6 @@ import dev.fima.api.config.Configs;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.djl.backbone.BackboneRegistry;
 import dev.fima.djl.backbone.VideoBackbone;
-import dev.fima.djl.bench.FimaStep;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

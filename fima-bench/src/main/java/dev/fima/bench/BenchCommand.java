@@ -1,4 +1,4 @@
-package dev.fima.cli;
+package dev.fima.bench;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
       BenchGradientsCommand.class,
       BenchDecodeCommand.class
     })
-final class BenchCommand implements Runnable {
+public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,7 +1,6 @@
-package dev.fima.cli;
+package dev.fima.bench;
 
 import ai.djl.ndarray.NDManager;
-import com.google.inject.Injector;
 import dev.fima.api.config.Configs;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.config.SynthConfig;
@@ -10,8 +9,9 @@ import dev.fima.api.data.PretrainBatchLoader;
 import dev.fima.api.data.PretrainDataSource;
 import dev.fima.api.io.AtomicFiles;
 import dev.fima.api.jobs.PretrainResult;
-import dev.fima.api.jobs.Pretrainer;
-import dev.fima.api.jobs.SyntheticVideoGenerator;
+import dev.fima.datasets.VideoPretrainDataSource;
+import dev.fima.datasets.synth.MotionVideoGenerator;
+import dev.fima.djl.model.PretrainModels;
 import dev.fima.djl.pretrain.FimaPretrainer;
 import dev.fima.djl.train.StepListener;
 import dev.fima.djl.train.StepRecord;
@@ -88,10 +88,9 @@ final class BenchSoakCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path work = Files.createTempDirectory("fima-bench-soak");
     try {
-      Injector injector = JobCommand.injector();
+      PretrainDataSource source = new VideoPretrainDataSource();
       Path data =
-          injector
-              .getInstance(SyntheticVideoGenerator.class)
+          new MotionVideoGenerator()
               .generate(
                   Configs.load(
                       SynthConfig.defaults(),
@@ -118,9 +117,9 @@ final class BenchSoakCommand implements Callable<Integer> {
           config.run().threads(),
           steps);
       out.flush();
-      List<Sample> training = pretrain(injector, config, out);
+      List<Sample> training = pretrain(source, config, out);
       report(out, "pretraining", "step", training, from);
-      List<Sample> loading = loader(injector.getInstance(PretrainDataSource.class), config, out);
+      List<Sample> loading = loader(source, config, out);
       report(out, "loader alone", "sample", loading, (long) from * config.batchSize() * 2);
       return 0;
     } finally {
@@ -161,10 +160,10 @@ final class BenchSoakCommand implements Callable<Integer> {
     return Configs.load(PretrainConfig.defaults(), null, overrides);
   }
 
-  private List<Sample> pretrain(Injector injector, PretrainConfig config, PrintWriter out) {
+  private List<Sample> pretrain(PretrainDataSource source, PretrainConfig config, PrintWriter out) {
     List<Sample> series = new ArrayList<>();
     int[] skipped = {0};
-    FimaPretrainer pretrainer = (FimaPretrainer) injector.getInstance(Pretrainer.class);
+    FimaPretrainer pretrainer = new FimaPretrainer(source, PretrainModels::create);
     pretrainer.showProgress(false);
     pretrainer.addListener(
         new StepListener() {

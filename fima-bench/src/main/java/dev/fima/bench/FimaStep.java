@@ -1,4 +1,4 @@
-package dev.fima.djl.bench;
+package dev.fima.bench;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;

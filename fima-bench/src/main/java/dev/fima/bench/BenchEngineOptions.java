@@ -1,4 +1,4 @@
-package dev.fima.cli;
+package dev.fima.bench;
 
 import ai.djl.Device;
 import dev.fima.djl.nd.EngineThreads;

@@ -1,4 +1,4 @@
-package dev.fima.cli;
+package dev.fima.bench;
 
 import dev.fima.api.config.Configs;
 import dev.fima.api.config.PrepareConfig;

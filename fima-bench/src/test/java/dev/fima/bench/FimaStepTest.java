@@ -1,4 +1,4 @@
-package dev.fima.djl.bench;
+package dev.fima.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

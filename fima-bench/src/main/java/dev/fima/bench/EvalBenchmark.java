@@ -1,4 +1,4 @@
-package dev.fima.eval.bench;
+package dev.fima.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -22,7 +22,7 @@ import java.util.Random;
  * so that no dataset or backbone is needed. Prints one line per measurement.
  *
  * <pre>
- * java -cp "$(cat cp.txt):fima-eval/target/classes" dev.fima.eval.bench.EvalBenchmark [scale]
+ * java -cp "$(cat cp.txt):fima-bench/target/classes" dev.fima.bench.EvalBenchmark [scale]
  * </pre>
  *
  * {@code scale} (default 1) multiplies the video counts, for a quick run use 0.1.
