@@ -203,7 +203,7 @@ final class BenchSoakCommand implements Callable<Integer> {
     long seen = 0;
     long next = 0;
     long t0 = System.nanoTime();
-    try (PretrainBatchLoader loader = source.open(config);
+    try (PretrainBatchLoader loader = source.open(config, null);
         NDManager root = NDManager.newBaseManager()) {
       int epoch = 0;
       while (seen < samples) {

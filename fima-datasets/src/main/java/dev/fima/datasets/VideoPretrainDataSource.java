@@ -1,7 +1,7 @@
 package dev.fima.datasets;
 
+import ai.djl.util.Progress;
 import dev.fima.api.ConfigException;
-import dev.fima.api.ConsoleProgress;
 import dev.fima.api.DataException;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.data.PretrainAugmenter;
@@ -29,10 +29,10 @@ public final class VideoPretrainDataSource implements PretrainDataSource {
   private static final Logger LOG = LoggerFactory.getLogger(VideoPretrainDataSource.class);
 
   @Override
-  public PretrainBatchLoader open(PretrainConfig config) {
+  public PretrainBatchLoader open(PretrainConfig config, Progress progress) {
     VideoDataset dataset = Readers.open(config.data(), Split.TRAIN, config.clip());
     dataset.listing();
-    dataset.prepare(new ConsoleProgress());
+    dataset.prepare(progress);
     ClipIndex index = dataset.index();
     checkWindow(config, index);
     PretrainLoader loader =

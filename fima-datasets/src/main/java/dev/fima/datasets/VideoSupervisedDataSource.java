@@ -1,6 +1,6 @@
 package dev.fima.datasets;
 
-import dev.fima.api.ConsoleProgress;
+import ai.djl.util.Progress;
 import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.config.ClipConfig;
 import dev.fima.api.config.DataConfig;
@@ -39,8 +39,9 @@ public final class VideoSupervisedDataSource implements SupervisedDataSource {
       AugmentConfig augment,
       List<VideoEntry> videos,
       int batchSize,
-      long seed) {
-    ClipIndex index = index(data, videos);
+      long seed,
+      Progress progress) {
+    ClipIndex index = index(data, videos, progress);
     SupervisedTrainLoader loader =
         new SupervisedTrainLoader(
             videos,
@@ -64,8 +65,9 @@ public final class VideoSupervisedDataSource implements SupervisedDataSource {
       int clips,
       int crops,
       List<VideoEntry> videos,
-      int batchSize) {
-    ClipIndex index = index(data, videos);
+      int batchSize,
+      Progress progress) {
+    ClipIndex index = index(data, videos, progress);
     EvalLoader loader =
         new EvalLoader(
             videos,
@@ -87,13 +89,13 @@ public final class VideoSupervisedDataSource implements SupervisedDataSource {
     return new DeviceClipAugmenter(augment);
   }
 
-  private static ClipIndex index(DataConfig data, List<VideoEntry> videos) {
+  private static ClipIndex index(DataConfig data, List<VideoEntry> videos, Progress progress) {
     Path cache =
         data.cacheIndex() && data.root() != null && !data.root().isBlank()
             ? Path.of(data.root()).resolve(VideoDataset.INDEX_FILE)
             : null;
     return new ClipIndexer(Runtime.getRuntime().availableProcessors())
-        .index(videos.stream().map(VideoEntry::path).toList(), cache, new ConsoleProgress())
+        .index(videos.stream().map(VideoEntry::path).toList(), cache, progress)
         .withTruncated(data.truncated());
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.util.Progress;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import dev.fima.api.ConfigException;
@@ -74,7 +75,7 @@ class DataSourcesTest {
   void pretrainingSourceLoadsAndAugmentsBatchesAndCachesItsIndex() throws Exception {
     PretrainDataSource source = injector.getInstance(PretrainDataSource.class);
     PretrainConfig config = pretrain();
-    try (PretrainBatchLoader loader = source.open(config);
+    try (PretrainBatchLoader loader = source.open(config, null);
         NDManager m = NDManager.newBaseManager()) {
       // Pretraining reads trainlist01: 3 of 4 videos per class.
       assertEquals(3, loader.batchesPerEpoch());
@@ -88,7 +89,7 @@ class DataSourcesTest {
     Path cache = root.resolve(VideoDataset.INDEX_FILE);
     assertTrue(Files.isRegularFile(cache));
     FileTime written = Files.getLastModifiedTime(cache);
-    try (PretrainBatchLoader again = source.open(config)) {
+    try (PretrainBatchLoader again = source.open(config, null)) {
       assertEquals(3, again.batchesPerEpoch());
     }
     assertEquals(written, Files.getLastModifiedTime(cache), "a second start reuses the cache");
@@ -102,10 +103,12 @@ class DataSourcesTest {
     VideoCatalog catalog = source.catalog(data);
     assertEquals(List.of("MoveUp", "MoveDown", "Expand"), catalog.classNames());
     assertEquals(9, catalog.videos(Split.TRAIN).size());
+    Recording indexing = new Recording();
     try (LabeledBatchLoader train =
-            source.trainLoader(data, p.clip(), p.augment(), catalog.videos(Split.TRAIN), 4, 1);
+            source.trainLoader(
+                data, p.clip(), p.augment(), catalog.videos(Split.TRAIN), 4, 1, null);
         LabeledBatchLoader eval =
-            source.evalLoader(data, p.clip(), 2, 1, catalog.videos(Split.TEST), 2);
+            source.evalLoader(data, p.clip(), 2, 1, catalog.videos(Split.TEST), 2, indexing);
         NDManager m = NDManager.newBaseManager()) {
       assertEquals(2, train.batchesPerEpoch());
       LabeledBatch b = train.epoch(m, 0, 0).next();
@@ -116,6 +119,46 @@ class DataSourcesTest {
       LabeledBatch e = eval.epoch(m, 0, 0).next();
       assertEquals(new Shape(2, 2, 3, 4, 16, 16), e.clips().getShape());
     }
+    // Only this test reads the 3 test videos, so their indexing is new and goes to the caller's
+    // progress, to its end.
+    assertEquals("Indexing 3 videos", indexing.title);
+    assertEquals(3, indexing.max);
+    assertEquals(3, indexing.last);
+    assertTrue(indexing.ended);
+  }
+
+  /** A progress that remembers what the data side reported to it. */
+  private static final class Recording implements Progress {
+    String title;
+    long max;
+    long last;
+    boolean ended;
+
+    @Override
+    public void reset(String message, long max, String trailingMessage) {
+      this.title = message;
+      this.max = max;
+    }
+
+    @Override
+    public void start(long initialProgress) {
+      last = initialProgress;
+    }
+
+    @Override
+    public void end() {
+      ended = true;
+    }
+
+    @Override
+    public void increment(long increment) {
+      last += increment;
+    }
+
+    @Override
+    public void update(long progress, String message) {
+      last = Math.max(last, progress);
+    }
   }
 
   @Test
@@ -124,7 +167,7 @@ class DataSourcesTest {
     ConfigException e =
         assertThrows(
             ConfigException.class,
-            () -> injector.getInstance(PretrainDataSource.class).open(config));
+            () -> injector.getInstance(PretrainDataSource.class).open(config, null));
     assertEquals("data.root", e.field());
   }
 }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.fima.api.ConfigException;
+import dev.fima.api.ConsoleProgress;
 import dev.fima.api.DataException;
 import dev.fima.api.FimaException;
 import dev.fima.api.FimaRuntime;
@@ -188,7 +189,8 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
               new ClippingParameterServer(sgd, config.optim().gradClip());
           // Opened (the dataset indexed and its splits checked) before the run folder is written,
           // so that a missing or unusable dataset leaves nothing behind.
-          PretrainBatchLoader loader = data.open(config)) {
+          PretrainBatchLoader loader =
+              data.open(config, progressBar ? new ConsoleProgress() : null)) {
         if (loader.batchesPerEpoch() < 1) {
           throw new ConfigException(
               "batchSize",

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.fima.api.ConfigException;
+import dev.fima.api.ConsoleProgress;
 import dev.fima.api.DataException;
 import dev.fima.api.FimaException;
 import dev.fima.api.config.AugmentConfig;
@@ -231,7 +232,13 @@ public final class FineTuneJob implements FineTuner, Stoppable {
       MetricsLog metrics = new MetricsLog(out.resolve(MetricsLog.FILE));
       try (LabeledBatchLoader loader =
               source.trainLoader(
-                  config.data(), config.clip(), config.augment(), fit, config.batchSize(), seed);
+                  config.data(),
+                  config.clip(),
+                  config.augment(),
+                  fit,
+                  config.batchSize(),
+                  seed,
+                  progressBar ? new ConsoleProgress() : null);
           MomentumSgd sgd =
               MomentumSgd.builder()
                   .optMomentum(o.momentum())
@@ -554,7 +561,8 @@ public final class FineTuneJob implements FineTuner, Stoppable {
           config.averaging(),
           config.batchSize(),
           source.augmenter(AugmentConfig.defaults()),
-          manager);
+          manager,
+          progressBar ? new ConsoleProgress() : null);
     }
 
     private EvalReport finish(FinetuneState state, Path resumedFrom) {

@@ -51,7 +51,8 @@ class MultiClipTestJobTest {
     VideoCatalog catalog = data.catalog(Fixtures.data(dir));
     ClipFeatures f;
     try (var loader =
-        data.evalLoader(Fixtures.data(dir), Fixtures.CLIP, 1, 1, catalog.videos(Split.TRAIN), 4)) {
+        data.evalLoader(
+            Fixtures.data(dir), Fixtures.CLIP, 1, 1, catalog.videos(Split.TRAIN), 4, null)) {
       f = FrozenFeatures.extract(backbone, loader, data.augmenter(AugmentConfig.defaults()), m);
     }
     float[][] avg = f.averaged();

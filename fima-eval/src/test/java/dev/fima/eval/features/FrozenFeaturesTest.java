@@ -36,7 +36,8 @@ class FrozenFeaturesTest {
             clips,
             1,
             catalog.videos(Split.TRAIN),
-            videosPerBatch)) {
+            videosPerBatch,
+            null)) {
       return FrozenFeatures.extract(b, loader, normaliser, m);
     }
   }
