@@ -138,7 +138,7 @@ final class BenchDataCommand implements Callable<Integer> {
       }
       DataConfig dataConfig =
           new DataConfig(dataset, root.toString(), 1, workers, 4, shortSide, false);
-      VideoDataset ds = Readers.open(dataConfig, Split.TRAIN, clipConfig);
+      VideoDataset ds = Readers.builtIn().open(dataConfig, Split.TRAIN, clipConfig);
       ds.prepare(null);
       ClipIndex index = ds.index();
       List<VideoEntry> entries = ds.videos();

@@ -17,6 +17,7 @@ import dev.fima.datasets.loader.EvalLoader;
 import dev.fima.datasets.loader.SupervisedTrainLoader;
 import dev.fima.datasets.readers.Readers;
 import dev.fima.datasets.readers.VideoDataset;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -27,9 +28,26 @@ import java.util.List;
  */
 public final class VideoSupervisedDataSource implements SupervisedDataSource {
 
+  private final Readers readers;
+
+  /** Creates the source over the built-in dataset readers. */
+  public VideoSupervisedDataSource() {
+    this(Readers.builtIn());
+  }
+
+  /**
+   * Creates the source over some dataset readers.
+   *
+   * @param readers the reader of each {@code data.dataset} kind
+   */
+  @Inject
+  public VideoSupervisedDataSource(Readers readers) {
+    this.readers = readers;
+  }
+
   @Override
   public VideoCatalog catalog(DataConfig data) {
-    return Readers.open(data, Split.TRAIN, ClipConfig.defaults()).listing();
+    return readers.open(data, Split.TRAIN, ClipConfig.defaults()).listing();
   }
 
   @Override

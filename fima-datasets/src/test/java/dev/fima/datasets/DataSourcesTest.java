@@ -12,6 +12,7 @@ import com.google.inject.Injector;
 import dev.fima.api.ConfigException;
 import dev.fima.api.config.Configs;
 import dev.fima.api.config.DataConfig;
+import dev.fima.api.config.DatasetKind;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.config.SynthConfig;
 import dev.fima.api.data.FimaInputs;
@@ -24,11 +25,17 @@ import dev.fima.api.data.Split;
 import dev.fima.api.data.SupervisedDataSource;
 import dev.fima.api.data.VideoCatalog;
 import dev.fima.api.jobs.SyntheticVideoGenerator;
+import dev.fima.datasets.readers.DatasetReader;
+import dev.fima.datasets.readers.Readers;
+import dev.fima.datasets.readers.Ucf101;
 import dev.fima.datasets.readers.VideoDataset;
+import dev.fima.datasets.readers.VideoFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,6 +166,37 @@ class DataSourcesTest {
     public void update(long progress, String message) {
       last = Math.max(last, progress);
     }
+  }
+
+  /**
+   * The reader is the one for the configuration's {@code data.dataset}: a module that binds a
+   * reader for UCF101 replaces the built-in one in what the bound data source reads, and a source
+   * without a reader for the kind names the field.
+   */
+  @Test
+  void theReaderIsTheOneBoundForTheConfiguredKind() {
+    List<String> opened = new ArrayList<>();
+    DatasetReader counting =
+        () -> {
+          opened.add("ucf101");
+          return Ucf101.builder();
+        };
+    Injector replaced =
+        Guice.createInjector(
+            new DatasetsModule(),
+            binder ->
+                DatasetsModule.readers(binder).addBinding(DatasetKind.UCF101).toInstance(counting));
+    SupervisedDataSource source = replaced.getInstance(SupervisedDataSource.class);
+    assertEquals(9, source.catalog(pretrain().data()).videos(Split.TRAIN).size());
+    assertEquals(List.of("ucf101"), opened);
+
+    SupervisedDataSource folderOnly =
+        new VideoSupervisedDataSource(
+            new Readers(Map.of(DatasetKind.FOLDER, (DatasetReader) VideoFolder::builder)));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> folderOnly.catalog(pretrain().data()));
+    assertEquals("data.dataset", e.field());
+    assertEquals("data.dataset: no reader is bound for UCF101; bound: [FOLDER]", e.getMessage());
   }
 
   @Test

@@ -26,6 +26,7 @@ import dev.fima.api.random.Seeds;
 import dev.fima.djl.loss.ContrastQueues;
 import dev.fima.djl.loss.FimaLoss;
 import dev.fima.djl.model.PretrainModel;
+import dev.fima.djl.model.PretrainModelFactory;
 import dev.fima.djl.nd.EngineThreads;
 import dev.fima.djl.train.CheckpointStore;
 import dev.fima.djl.train.ClippingParameterServer;

@@ -1,13 +1,13 @@
-package dev.fima.djl.pretrain;
+package dev.fima.djl.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.fima.api.config.PretrainConfig;
-import dev.fima.djl.model.PretrainModel;
 
 /**
- * Builds the model of a pretraining run (FIMA or the MoCo baseline), bound by Guice so that the
- * training loop and the export do not depend on how models are assembled.
+ * Builds the model of a pretraining run (FIMA or the MoCo baseline), so that the training loop and
+ * the export do not depend on how models are assembled. {@link PretrainModels#byMethod} chooses one
+ * per {@code model.method}; Guice binds that choice over a map binder of these, one per method.
  */
 public interface PretrainModelFactory {
 
