@@ -117,7 +117,7 @@ class MultiClipTestJobTest {
     try (NDManager m = NDManager.newBaseManager()) {
       folder = saveCentroidModel(m);
     }
-    ClipTester tester = Fixtures.injector(data, backbones).getInstance(ClipTester.class);
+    ClipTester tester = new MultiClipTestJob(data, backbones);
     for (int crops : new int[] {1, 3}) {
       EvalReport r = tester.test(config(folder, 10, crops, Averaging.PROBABILITIES));
       assertEquals(1.0, r.metrics().get("top1"), "centroid classifier on flat colours");
@@ -146,7 +146,7 @@ class MultiClipTestJobTest {
       folder = saveCentroidModel(m);
     }
     FakeSupervisedData fourClasses = new FakeSupervisedData(4, 2, 1, 0.05f);
-    ClipTester tester = Fixtures.injector(fourClasses, backbones).getInstance(ClipTester.class);
+    ClipTester tester = new MultiClipTestJob(fourClasses, backbones);
     DataException e =
         assertThrows(
             DataException.class, () -> tester.test(config(folder, 2, 1, Averaging.LOGITS)));
@@ -156,7 +156,7 @@ class MultiClipTestJobTest {
 
   @Test
   void aMissingModelFolderNamesTheField() {
-    ClipTester tester = Fixtures.injector(data, backbones).getInstance(ClipTester.class);
+    ClipTester tester = new MultiClipTestJob(data, backbones);
     var e =
         assertThrows(
             dev.fima.api.ConfigException.class,
