@@ -18,6 +18,7 @@ import dev.fima.api.data.FimaInputs;
 import dev.fima.djl.backbone.VideoBackbone;
 import dev.fima.djl.model.FimaOutputs;
 import dev.fima.djl.model.PretrainModel;
+import dev.fima.djl.testing.TinyBackbone;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -19,11 +19,11 @@ import dev.fima.api.data.Split;
 import dev.fima.api.data.VideoCatalog;
 import dev.fima.api.jobs.ClipTester;
 import dev.fima.api.jobs.EvalReport;
+import dev.fima.djl.testing.TinyBackbone;
 import dev.fima.eval.features.ClipFeatures;
 import dev.fima.eval.features.FrozenFeatures;
 import dev.fima.eval.testing.FakeSupervisedData;
 import dev.fima.eval.testing.Fixtures;
-import dev.fima.eval.testing.TinyBackbone;
 import dev.fima.eval.testing.TinyBackboneProvider;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +46,7 @@ class MultiClipTestJobTest {
    * class means. On flat-colour classes that is a perfect classifier, whatever the random backbone.
    */
   private Path saveCentroidModel(NDManager m) {
-    TinyBackbone backbone = new TinyBackbone(8);
+    TinyBackbone backbone = TinyBackbone.withBatchNorm(8);
     backbone.initialize(m, DataType.FLOAT32, new Shape(1, 3, 4, 16, 16));
     VideoCatalog catalog = data.catalog(Fixtures.data(dir));
     ClipFeatures f;
