@@ -5,6 +5,7 @@ import dev.fima.api.FimaException;
 import dev.fima.api.FimaRuntime;
 import dev.fima.api.config.Configs;
 import dev.fima.api.io.TempFiles;
+import dev.fima.bench.BenchCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,14 +1,10 @@
 package dev.fima.cli;
 
-import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
-import com.google.inject.util.Modules;
 import dev.fima.api.ConfigException;
 import dev.fima.api.config.Configs;
-import dev.fima.datasets.DatasetsModule;
-import dev.fima.djl.DjlModule;
-import dev.fima.eval.EvalModule;
+import dev.fima.examples.Examples;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,20 +67,15 @@ abstract class JobCommand<C> implements Callable<Integer> {
     return Configs.load(defaults, options.configFile, overrides);
   }
 
-  /** Builds the injector that wires datasets, trainers and evaluators. */
-  static Injector injector() {
-    return Guice.createInjector(new DatasetsModule(), new DjlModule(), new EvalModule());
-  }
-
   /**
-   * Builds the injector of a command: the modules of {@link #injector()} with the bindings the
-   * command line was built with laid over them ({@link FimaCli#newCommandLine(Module...)}).
+   * Builds the injector of a command: FIMA-J's one injector ({@link Examples#injector}) with the
+   * bindings the command line was built with laid over it ({@link
+   * FimaCli#newCommandLine(Module...)}).
    */
   static Injector injector(CommandSpec spec) {
     List<Module> overrides =
         spec.root().userObject() instanceof FimaCli cli ? cli.overrides() : List.of();
-    return Guice.createInjector(
-        Modules.override(new DatasetsModule(), new DjlModule(), new EvalModule()).with(overrides));
+    return Examples.injector(overrides);
   }
 
   /**

@@ -2,11 +2,14 @@ package dev.fima.examples;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.util.Modules;
 import dev.fima.api.FimaException;
 import dev.fima.api.FimaRuntime;
 import dev.fima.datasets.DatasetsModule;
 import dev.fima.djl.DjlModule;
 import dev.fima.eval.EvalModule;
+import java.util.List;
 import picocli.CommandLine;
 
 /** What every example's {@code main} shares: the offline engine, error reporting, wiring. */
@@ -57,12 +60,26 @@ public final class Examples {
   }
 
   /**
-   * Builds the injector that binds the fima-api jobs to their implementations, as the command line
-   * does.
+   * Builds the one injector of FIMA-J, which the command line and the examples share: the fima-api
+   * jobs bound to their implementations by the data, model and evaluation modules, over the dataset
+   * reader and the model their configurations name, with some bindings replaced.
    *
+   * @param overrides modules whose bindings replace the project's (a fault for a test, a reader or
+   *     model of an embedder's own)
    * @return the injector
    */
-  public static Injector injector() {
-    return Guice.createInjector(new DatasetsModule(), new DjlModule(), new EvalModule());
+  public static Injector injector(Module... overrides) {
+    return injector(List.of(overrides));
+  }
+
+  /**
+   * Builds the one injector of FIMA-J with some bindings replaced ({@link #injector(Module...)}).
+   *
+   * @param overrides modules whose bindings replace the project's
+   * @return the injector
+   */
+  public static Injector injector(List<? extends Module> overrides) {
+    return Guice.createInjector(
+        Modules.override(new DatasetsModule(), new DjlModule(), new EvalModule()).with(overrides));
   }
 }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fima.api.io.AtomicFiles;
 import dev.fima.djl.backbone.BackboneArchive;
 import dev.fima.djl.pretrain.PretrainCheckpoint;
-import dev.fima.djl.train.AtomicFiles;
 import dev.fima.djl.train.CheckpointStore;
 import dev.fima.djl.train.RunInfo;
 import java.io.ByteArrayOutputStream;

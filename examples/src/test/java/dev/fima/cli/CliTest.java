@@ -10,6 +10,7 @@ import com.google.inject.Injector;
 import com.google.inject.Key;
 import dev.fima.api.DataException;
 import dev.fima.api.jobs.Pretrainer;
+import dev.fima.examples.Examples;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -260,7 +261,7 @@ class CliTest {
 
   @Test
   void injectorResolvesEveryBoundInterface() {
-    Injector injector = JobCommand.injector();
+    Injector injector = Examples.injector();
     int resolved = 0;
     for (Map.Entry<Key<?>, Binding<?>> e : injector.getBindings().entrySet()) {
       Class<?> type = e.getKey().getTypeLiteral().getRawType();

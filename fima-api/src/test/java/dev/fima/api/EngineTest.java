@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.fima.api.config.DeviceConfig;
+import dev.fima.api.config.Devices;
 import org.junit.jupiter.api.Test;
 
 class EngineTest {

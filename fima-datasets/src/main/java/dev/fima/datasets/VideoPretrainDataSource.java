@@ -1,7 +1,7 @@
 package dev.fima.datasets;
 
+import ai.djl.util.Progress;
 import dev.fima.api.ConfigException;
-import dev.fima.api.ConsoleProgress;
 import dev.fima.api.DataException;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.data.PretrainAugmenter;
@@ -14,6 +14,7 @@ import dev.fima.datasets.index.ClipIndex;
 import dev.fima.datasets.loader.PretrainLoader;
 import dev.fima.datasets.readers.Readers;
 import dev.fima.datasets.readers.VideoDataset;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
@@ -28,11 +29,28 @@ public final class VideoPretrainDataSource implements PretrainDataSource {
 
   private static final Logger LOG = LoggerFactory.getLogger(VideoPretrainDataSource.class);
 
+  private final Readers readers;
+
+  /** Creates the source over the built-in dataset readers. */
+  public VideoPretrainDataSource() {
+    this(Readers.builtIn());
+  }
+
+  /**
+   * Creates the source over some dataset readers.
+   *
+   * @param readers the reader of each {@code data.dataset} kind
+   */
+  @Inject
+  public VideoPretrainDataSource(Readers readers) {
+    this.readers = readers;
+  }
+
   @Override
-  public PretrainBatchLoader open(PretrainConfig config) {
-    VideoDataset dataset = Readers.open(config.data(), Split.TRAIN, config.clip());
+  public PretrainBatchLoader open(PretrainConfig config, Progress progress) {
+    VideoDataset dataset = readers.open(config.data(), Split.TRAIN, config.clip());
     dataset.listing();
-    dataset.prepare(new ConsoleProgress());
+    dataset.prepare(progress);
     ClipIndex index = dataset.index();
     checkWindow(config, index);
     PretrainLoader loader =

@@ -1,6 +1,6 @@
 package dev.fima.datasets;
 
-import dev.fima.api.ConsoleProgress;
+import ai.djl.util.Progress;
 import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.config.ClipConfig;
 import dev.fima.api.config.DataConfig;
@@ -17,6 +17,7 @@ import dev.fima.datasets.loader.EvalLoader;
 import dev.fima.datasets.loader.SupervisedTrainLoader;
 import dev.fima.datasets.readers.Readers;
 import dev.fima.datasets.readers.VideoDataset;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -27,9 +28,26 @@ import java.util.List;
  */
 public final class VideoSupervisedDataSource implements SupervisedDataSource {
 
+  private final Readers readers;
+
+  /** Creates the source over the built-in dataset readers. */
+  public VideoSupervisedDataSource() {
+    this(Readers.builtIn());
+  }
+
+  /**
+   * Creates the source over some dataset readers.
+   *
+   * @param readers the reader of each {@code data.dataset} kind
+   */
+  @Inject
+  public VideoSupervisedDataSource(Readers readers) {
+    this.readers = readers;
+  }
+
   @Override
   public VideoCatalog catalog(DataConfig data) {
-    return Readers.open(data, Split.TRAIN, ClipConfig.defaults()).listing();
+    return readers.open(data, Split.TRAIN, ClipConfig.defaults()).listing();
   }
 
   @Override
@@ -39,8 +57,9 @@ public final class VideoSupervisedDataSource implements SupervisedDataSource {
       AugmentConfig augment,
       List<VideoEntry> videos,
       int batchSize,
-      long seed) {
-    ClipIndex index = index(data, videos);
+      long seed,
+      Progress progress) {
+    ClipIndex index = index(data, videos, progress);
     SupervisedTrainLoader loader =
         new SupervisedTrainLoader(
             videos,
@@ -64,8 +83,9 @@ public final class VideoSupervisedDataSource implements SupervisedDataSource {
       int clips,
       int crops,
       List<VideoEntry> videos,
-      int batchSize) {
-    ClipIndex index = index(data, videos);
+      int batchSize,
+      Progress progress) {
+    ClipIndex index = index(data, videos, progress);
     EvalLoader loader =
         new EvalLoader(
             videos,
@@ -87,13 +107,13 @@ public final class VideoSupervisedDataSource implements SupervisedDataSource {
     return new DeviceClipAugmenter(augment);
   }
 
-  private static ClipIndex index(DataConfig data, List<VideoEntry> videos) {
+  private static ClipIndex index(DataConfig data, List<VideoEntry> videos, Progress progress) {
     Path cache =
         data.cacheIndex() && data.root() != null && !data.root().isBlank()
             ? Path.of(data.root()).resolve(VideoDataset.INDEX_FILE)
             : null;
     return new ClipIndexer(Runtime.getRuntime().availableProcessors())
-        .index(videos.stream().map(VideoEntry::path).toList(), cache, new ConsoleProgress())
+        .index(videos.stream().map(VideoEntry::path).toList(), cache, progress)
         .withTruncated(data.truncated());
   }
 }

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.util.Progress;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import dev.fima.api.ConfigException;
 import dev.fima.api.config.Configs;
 import dev.fima.api.config.DataConfig;
+import dev.fima.api.config.DatasetKind;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.config.SynthConfig;
 import dev.fima.api.data.FimaInputs;
@@ -23,11 +25,17 @@ import dev.fima.api.data.Split;
 import dev.fima.api.data.SupervisedDataSource;
 import dev.fima.api.data.VideoCatalog;
 import dev.fima.api.jobs.SyntheticVideoGenerator;
+import dev.fima.datasets.readers.DatasetReader;
+import dev.fima.datasets.readers.Readers;
+import dev.fima.datasets.readers.Ucf101;
 import dev.fima.datasets.readers.VideoDataset;
+import dev.fima.datasets.readers.VideoFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,7 +82,7 @@ class DataSourcesTest {
   void pretrainingSourceLoadsAndAugmentsBatchesAndCachesItsIndex() throws Exception {
     PretrainDataSource source = injector.getInstance(PretrainDataSource.class);
     PretrainConfig config = pretrain();
-    try (PretrainBatchLoader loader = source.open(config);
+    try (PretrainBatchLoader loader = source.open(config, null);
         NDManager m = NDManager.newBaseManager()) {
       // Pretraining reads trainlist01: 3 of 4 videos per class.
       assertEquals(3, loader.batchesPerEpoch());
@@ -88,7 +96,7 @@ class DataSourcesTest {
     Path cache = root.resolve(VideoDataset.INDEX_FILE);
     assertTrue(Files.isRegularFile(cache));
     FileTime written = Files.getLastModifiedTime(cache);
-    try (PretrainBatchLoader again = source.open(config)) {
+    try (PretrainBatchLoader again = source.open(config, null)) {
       assertEquals(3, again.batchesPerEpoch());
     }
     assertEquals(written, Files.getLastModifiedTime(cache), "a second start reuses the cache");
@@ -102,10 +110,12 @@ class DataSourcesTest {
     VideoCatalog catalog = source.catalog(data);
     assertEquals(List.of("MoveUp", "MoveDown", "Expand"), catalog.classNames());
     assertEquals(9, catalog.videos(Split.TRAIN).size());
+    Recording indexing = new Recording();
     try (LabeledBatchLoader train =
-            source.trainLoader(data, p.clip(), p.augment(), catalog.videos(Split.TRAIN), 4, 1);
+            source.trainLoader(
+                data, p.clip(), p.augment(), catalog.videos(Split.TRAIN), 4, 1, null);
         LabeledBatchLoader eval =
-            source.evalLoader(data, p.clip(), 2, 1, catalog.videos(Split.TEST), 2);
+            source.evalLoader(data, p.clip(), 2, 1, catalog.videos(Split.TEST), 2, indexing);
         NDManager m = NDManager.newBaseManager()) {
       assertEquals(2, train.batchesPerEpoch());
       LabeledBatch b = train.epoch(m, 0, 0).next();
@@ -116,6 +126,77 @@ class DataSourcesTest {
       LabeledBatch e = eval.epoch(m, 0, 0).next();
       assertEquals(new Shape(2, 2, 3, 4, 16, 16), e.clips().getShape());
     }
+    // Only this test reads the 3 test videos, so their indexing is new and goes to the caller's
+    // progress, to its end.
+    assertEquals("Indexing 3 videos", indexing.title);
+    assertEquals(3, indexing.max);
+    assertEquals(3, indexing.last);
+    assertTrue(indexing.ended);
+  }
+
+  /** A progress that remembers what the data side reported to it. */
+  private static final class Recording implements Progress {
+    String title;
+    long max;
+    long last;
+    boolean ended;
+
+    @Override
+    public void reset(String message, long max, String trailingMessage) {
+      this.title = message;
+      this.max = max;
+    }
+
+    @Override
+    public void start(long initialProgress) {
+      last = initialProgress;
+    }
+
+    @Override
+    public void end() {
+      ended = true;
+    }
+
+    @Override
+    public void increment(long increment) {
+      last += increment;
+    }
+
+    @Override
+    public void update(long progress, String message) {
+      last = Math.max(last, progress);
+    }
+  }
+
+  /**
+   * The reader is the one for the configuration's {@code data.dataset}: a module that binds a
+   * reader for UCF101 replaces the built-in one in what the bound data source reads, and a source
+   * without a reader for the kind names the field.
+   */
+  @Test
+  void theReaderIsTheOneBoundForTheConfiguredKind() {
+    List<String> opened = new ArrayList<>();
+    DatasetReader counting =
+        () -> {
+          opened.add("ucf101");
+          return Ucf101.builder();
+        };
+    Injector replaced =
+        Guice.createInjector(
+            new DatasetsModule(),
+            binder ->
+                DatasetsModule.readers(binder).addBinding(DatasetKind.UCF101).toInstance(counting));
+    SupervisedDataSource source = replaced.getInstance(SupervisedDataSource.class);
+    assertEquals(9, source.catalog(pretrain().data()).videos(Split.TRAIN).size());
+    assertEquals(List.of("ucf101"), opened);
+
+    SupervisedDataSource folderOnly =
+        new VideoSupervisedDataSource(
+            new Readers(Map.of(DatasetKind.FOLDER, (DatasetReader) VideoFolder::builder)));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> folderOnly.catalog(pretrain().data()));
+    assertEquals("data.dataset", e.field());
+    assertEquals("data.dataset: no reader is bound for UCF101; bound: [FOLDER]", e.getMessage());
   }
 
   @Test
@@ -124,7 +205,7 @@ class DataSourcesTest {
     ConfigException e =
         assertThrows(
             ConfigException.class,
-            () -> injector.getInstance(PretrainDataSource.class).open(config));
+            () -> injector.getInstance(PretrainDataSource.class).open(config, null));
     assertEquals("data.root", e.field());
   }
 }

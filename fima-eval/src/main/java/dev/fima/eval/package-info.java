@@ -47,12 +47,12 @@
  *         .build();
  * }</pre>
  *
- * <p>and run with one injector:
+ * <p>and run, the job built with plain constructors over the video data of {@code fima-datasets}
+ * and the backbone registry (the command line binds the same through Guice):
  *
  * <pre>{@code
- * Injector injector =
- *     Guice.createInjector(new DatasetsModule(), new DjlModule(), new EvalModule());
- * EvalReport report = injector.getInstance(LinearProbe.class).probe(probe);
+ * LinearProbe job = new LinearProbeJob(new VideoSupervisedDataSource(), new RegistryBackboneProvider());
+ * EvalReport report = job.probe(probe);
  * double top1 = report.metrics().get("top1");
  * }</pre>
  *

@@ -1,5 +1,6 @@
 package dev.fima.api.data;
 
+import ai.djl.util.Progress;
 import dev.fima.api.config.PretrainConfig;
 
 /**
@@ -9,12 +10,14 @@ import dev.fima.api.config.PretrainConfig;
 public interface PretrainDataSource {
 
   /**
-   * Prepares the dataset of a run (index, split checks) and opens its loader.
+   * Prepares the dataset of a run (index, split checks) and opens its loader. As DJL's {@code
+   * Dataset.prepare(Progress)}, the caller decides where progress goes; the data side never prints.
    *
    * @param config the run
+   * @param progress receives the progress of indexing the videos, or {@code null} for none
    * @return an open loader; the caller closes it
    */
-  PretrainBatchLoader open(PretrainConfig config);
+  PretrainBatchLoader open(PretrainConfig config, Progress progress);
 
   /**
    * Returns the augmentation of a run.

@@ -1,11 +1,16 @@
 package dev.fima.api.data;
 
+import ai.djl.util.Progress;
 import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.config.ClipConfig;
 import dev.fima.api.config.DataConfig;
 import java.util.List;
 
-/** What evaluation needs from the data side: labelled splits and clip loaders. */
+/**
+ * What evaluation needs from the data side: labelled splits and clip loaders. As DJL's {@code
+ * Dataset.prepare(Progress)}, the loaders report the indexing of their videos to a progress given
+ * by the caller; the data side never prints.
+ */
 public interface SupervisedDataSource {
 
   /**
@@ -26,6 +31,7 @@ public interface SupervisedDataSource {
    * @param videos the videos to draw from
    * @param batchSize samples per batch
    * @param seed seed of the order and the crops
+   * @param progress receives the progress of indexing the videos, or {@code null} for none
    * @return an open loader of {@code [B, 3, T, S, S]} batches
    */
   LabeledBatchLoader trainLoader(
@@ -34,7 +40,8 @@ public interface SupervisedDataSource {
       AugmentConfig augment,
       List<VideoEntry> videos,
       int batchSize,
-      long seed);
+      long seed,
+      Progress progress);
 
   /**
    * Opens an evaluation loader: {@code clips} uniformly spaced windows x {@code crops} crops per
@@ -47,6 +54,7 @@ public interface SupervisedDataSource {
    * @param crops crops per window, 1 or 3
    * @param videos the videos
    * @param batchSize videos per batch
+   * @param progress receives the progress of indexing the videos, or {@code null} for none
    * @return an open loader of {@code [B, clips*crops, 3, T, S, S]} batches
    */
   LabeledBatchLoader evalLoader(
@@ -55,7 +63,8 @@ public interface SupervisedDataSource {
       int clips,
       int crops,
       List<VideoEntry> videos,
-      int batchSize);
+      int batchSize,
+      Progress progress);
 
   /**
    * Returns the training-time colour augmentation of supervised training (grayscale, jitter,

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.data.ClipAugmenter;
-import dev.fima.datasets.sampling.Seeds;
+import dev.fima.api.random.Seeds;
 
 /**
  * The supervised training augmentation of section 8 on the batch's device: grayscale, colour jitter

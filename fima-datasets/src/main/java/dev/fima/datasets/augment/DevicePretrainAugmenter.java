@@ -11,7 +11,7 @@ import dev.fima.api.data.PretrainAugmenter;
 import dev.fima.api.data.PretrainBatch;
 import dev.fima.api.data.ViewClips;
 import dev.fima.api.data.ViewInputs;
-import dev.fima.datasets.sampling.Seeds;
+import dev.fima.api.random.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fima.api.io.TempFiles;
-import dev.fima.datasets.io.AtomicMove;
+import dev.fima.api.io.AtomicFiles;
 import dev.fima.datasets.io.ParallelFiles;
 import dev.fima.datasets.video.BadVideoException;
 import dev.fima.datasets.video.FrameTimestamps;
@@ -262,21 +261,11 @@ public final class ClipIndexer {
         v.put("problem", problems[i]);
       }
     }
-    Path tmp = null;
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      tmp = TempFiles.createFile(file.toAbsolutePath().getParent(), ".fima-index", ".tmp");
-      JSON.writeValue(tmp.toFile(), root);
-      AtomicMove.replace(tmp, file);
+      AtomicFiles.write(file, out -> JSON.writeValue(out, root));
     } catch (IOException e) {
+      // The cache is only an optimisation: the next run indexes again.
       LOG.warn("cannot write the clip index cache {}: {}", file, e.getMessage());
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // The temporary file is harmless; the cache is only an optimisation.
-        }
-      }
     }
   }
 }

@@ -9,9 +9,9 @@ import dev.fima.api.ConfigException;
 import dev.fima.api.DataException;
 import dev.fima.api.config.PrepareConfig;
 import dev.fima.api.data.QuarantineEntry;
+import dev.fima.api.io.AtomicFiles;
 import dev.fima.api.jobs.DatasetPreparer;
 import dev.fima.api.jobs.PrepareResult;
-import dev.fima.datasets.io.AtomicMove;
 import dev.fima.datasets.io.ParallelFiles;
 import dev.fima.datasets.readers.Readers;
 import dev.fima.datasets.video.BadVideoException;
@@ -160,7 +160,7 @@ public final class VideoDatasetPreparer implements DatasetPreparer {
           config.shortSide(),
           config.keyFrameInterval(),
           config.quality());
-      AtomicMove.replace(part, target);
+      AtomicFiles.replace(part, target);
       return null;
     } catch (BadVideoException e) {
       return e.reason();
@@ -267,6 +267,6 @@ public final class VideoDatasetPreparer implements DatasetPreparer {
     for (QuarantineEntry e : failed) {
       list.addObject().put("video", e.video().toString()).put("reason", e.reason());
     }
-    AtomicMove.writeString(report, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+    AtomicFiles.writeString(report, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
   }
 }

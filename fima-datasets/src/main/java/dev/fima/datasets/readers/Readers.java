@@ -4,13 +4,67 @@ import dev.fima.api.ConfigException;
 import dev.fima.api.DataException;
 import dev.fima.api.config.ClipConfig;
 import dev.fima.api.config.DataConfig;
+import dev.fima.api.config.DatasetKind;
 import dev.fima.api.data.Split;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.TreeSet;
 
-/** Opens the reader of a {@link DataConfig} and holds checks shared by the readers. */
+/**
+ * Opens the reader a {@link DataConfig} names ({@code data.dataset}) and holds checks shared by the
+ * readers.
+ */
 public final class Readers {
 
-  private Readers() {}
+  private final Map<DatasetKind, DatasetReader> byKind;
+
+  /**
+   * Creates the readers of some dataset kinds, exactly these.
+   *
+   * @param byKind the reader of each kind
+   */
+  public Readers(Map<DatasetKind, DatasetReader> byKind) {
+    this.byKind = Map.copyOf(byKind);
+  }
+
+  /**
+   * Returns the readers of every kind FIMA-J reads.
+   *
+   * @return the readers
+   */
+  public static Readers builtIn() {
+    return new Readers(builtInReaders());
+  }
+
+  /**
+   * Returns the built-in readers with some replaced or added, as {@code DatasetsModule} does with
+   * the readers a Guice module binds.
+   *
+   * @param replacements readers that take the place of the built-in reader of their kind
+   * @return the readers
+   */
+  public static Readers builtInReplacing(Map<DatasetKind, DatasetReader> replacements) {
+    Map<DatasetKind, DatasetReader> readers = new EnumMap<>(builtInReaders());
+    readers.putAll(replacements);
+    return new Readers(readers);
+  }
+
+  /**
+   * Returns the reader of each {@link DatasetKind}.
+   *
+   * @return the readers by kind
+   */
+  public static Map<DatasetKind, DatasetReader> builtInReaders() {
+    Map<DatasetKind, DatasetReader> readers = new EnumMap<>(DatasetKind.class);
+    readers.put(DatasetKind.UCF101, Ucf101::builder);
+    readers.put(DatasetKind.HMDB51, Hmdb51::builder);
+    readers.put(DatasetKind.DIVING48, Diving48::builder);
+    readers.put(DatasetKind.KINETICS400, Kinetics400::builder);
+    readers.put(DatasetKind.FOLDER, VideoFolder::builder);
+    return Collections.unmodifiableMap(readers);
+  }
 
   /**
    * Tells whether a file name has one of the video extensions the readers scan for ({@code avi},
@@ -30,37 +84,32 @@ public final class Readers {
    * @param usage the part of the split
    * @param clip the clip geometry
    * @return the dataset, not yet prepared
-   * @throws ConfigException when no root is set
+   * @throws ConfigException when no root is set or no reader is bound for the kind
    * @throws DataException when the root does not exist
    */
-  public static VideoDataset open(DataConfig data, Split usage, ClipConfig clip) {
+  public VideoDataset open(DataConfig data, Split usage, ClipConfig clip) {
     if (data.root() == null || data.root().isBlank()) {
       throw new ConfigException("data.root", "is required (the dataset folder)");
     }
-    Path root = Path.of(data.root());
-    VideoDataset.Builder<?> builder =
-        switch (data.dataset()) {
-          case UCF101 -> Ucf101.builder();
-          case HMDB51 -> Hmdb51.builder();
-          case DIVING48 -> Diving48.builder();
-          case KINETICS400 -> Kinetics400.builder();
-          case FOLDER -> VideoFolder.builder();
-        };
-    builder
-        .setRoot(root)
+    DatasetReader reader = byKind.get(data.dataset());
+    if (reader == null) {
+      throw new ConfigException(
+          "data.dataset",
+          "no reader is bound for "
+              + data.dataset()
+              + "; bound: "
+              + new TreeSet<>(byKind.keySet()));
+    }
+    return reader
+        .builder()
+        .setRoot(Path.of(data.root()))
         .optSplit(data.split())
         .optUsage(usage)
         .optClip(clip)
         .optShortSide(data.shortSide())
         .optCacheIndex(data.cacheIndex())
-        .optTruncatedVideos(data.truncated());
-    return switch (data.dataset()) {
-      case UCF101 -> ((Ucf101.Builder) builder).build();
-      case HMDB51 -> ((Hmdb51.Builder) builder).build();
-      case DIVING48 -> ((Diving48.Builder) builder).build();
-      case KINETICS400 -> ((Kinetics400.Builder) builder).build();
-      case FOLDER -> ((VideoFolder.Builder) builder).build();
-    };
+        .optTruncatedVideos(data.truncated())
+        .build();
   }
 
   /**

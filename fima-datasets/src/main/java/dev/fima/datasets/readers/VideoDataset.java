@@ -288,6 +288,14 @@ public abstract class VideoDataset extends RandomAccessDataset {
     }
 
     /**
+     * Builds the dataset, not yet prepared.
+     *
+     * @return the dataset
+     * @throws dev.fima.api.DataException when the root or the split files are missing
+     */
+    public abstract VideoDataset build();
+
+    /**
      * Fails unless a root was set and the split number is allowed.
      *
      * @param maxSplit the dataset's number of official splits

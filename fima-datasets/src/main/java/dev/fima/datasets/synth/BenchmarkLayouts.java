@@ -1,12 +1,11 @@
 package dev.fima.datasets.synth;
 
 import dev.fima.api.DataException;
-import dev.fima.datasets.io.AtomicMove;
+import dev.fima.api.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,10 +180,7 @@ public final class BenchmarkLayouts {
 
   private static void copy(Path from, Path to) {
     try {
-      Files.createDirectories(to.getParent());
-      Path tmp = to.resolveSibling("." + to.getFileName() + ".tmp");
-      Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
-      AtomicMove.replace(tmp, to);
+      AtomicFiles.write(to, out -> Files.copy(from, out));
     } catch (IOException e) {
       throw new DataException(to, "cannot copy " + from + ": " + e.getMessage(), e);
     }
@@ -192,7 +188,7 @@ public final class BenchmarkLayouts {
 
   private static void write(Path file, String text) {
     try {
-      AtomicMove.writeString(file, text);
+      AtomicFiles.writeString(file, text);
     } catch (IOException e) {
       throw new DataException(file, "cannot write: " + e.getMessage(), e);
     }

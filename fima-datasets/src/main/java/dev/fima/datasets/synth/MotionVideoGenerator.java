@@ -4,9 +4,9 @@ import dev.fima.api.ConfigException;
 import dev.fima.api.DataException;
 import dev.fima.api.FimaException;
 import dev.fima.api.config.SynthConfig;
+import dev.fima.api.io.AtomicFiles;
 import dev.fima.api.jobs.SyntheticVideoGenerator;
-import dev.fima.datasets.io.AtomicMove;
-import dev.fima.datasets.sampling.Seeds;
+import dev.fima.api.random.Seeds;
 import dev.fima.datasets.video.BadVideoException;
 import dev.fima.datasets.video.VideoWriter;
 import java.io.IOException;
@@ -168,7 +168,7 @@ public final class MotionVideoGenerator implements SyntheticVideoGenerator {
 
   private static void writeText(Path file, String text) {
     try {
-      AtomicMove.writeString(file, text);
+      AtomicFiles.writeString(file, text);
     } catch (IOException e) {
       throw new DataException(file, "cannot write: " + e.getMessage(), e);
     }
@@ -235,7 +235,7 @@ public final class MotionVideoGenerator implements SyntheticVideoGenerator {
       throw new DataException(file, e.reason(), e);
     }
     try {
-      AtomicMove.replace(tmp, file);
+      AtomicFiles.replace(tmp, file);
     } catch (IOException e) {
       throw new DataException(
           file, "cannot move the written video into place: " + e.getMessage(), e);

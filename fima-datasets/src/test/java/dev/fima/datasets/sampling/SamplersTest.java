@@ -3,7 +3,6 @@ package dev.fima.datasets.sampling;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fima.datasets.video.VideoInfo;
 import java.util.SplittableRandom;
@@ -54,21 +53,5 @@ class SamplersTest {
     }
     assertArrayEquals(new boolean[] {true, true, true, true}, seen);
     assertEquals(0, RandomClipSampler.sample(0, random));
-  }
-
-  @Test
-  void seedsArePureFunctionsOfTheirPath() {
-    assertEquals(Seeds.mix(42, 3, 7), Seeds.mix(42, 3, 7));
-    assertNotEquals(Seeds.mix(42, 3, 7), Seeds.mix(42, 7, 3));
-    assertNotEquals(Seeds.mix(42, 3), Seeds.mix(43, 3));
-    int[] p = Seeds.permutation(10, Seeds.random(1, 2));
-    assertArrayEquals(p, Seeds.permutation(10, Seeds.random(1, 2)));
-    boolean[] hit = new boolean[10];
-    for (int i : p) {
-      hit[i] = true;
-    }
-    for (boolean b : hit) {
-      assertTrue(b);
-    }
   }
 }

@@ -1,12 +1,8 @@
 package dev.fima.djl.backbone;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.nn.ParameterList;
-import ai.djl.util.Pair;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,25 +10,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fima.api.ConfigException;
 import dev.fima.api.DataException;
 import dev.fima.api.config.Configs;
-import dev.fima.djl.train.AtomicFiles;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
+import dev.fima.api.io.AtomicFiles;
+import dev.fima.api.io.NamedParameters;
+import dev.fima.api.io.ParameterFiles;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,17 +25,19 @@ import java.util.stream.Stream;
 
 /**
  * The exported-backbone format: a folder with {@code parameters.bin} (every parameter, running
- * batch-norm statistics included, by name), {@code backbone.json} (a {@link BackboneDescriptor})
- * and {@code serving.properties}, which tells DJL's {@code Criteria} how to load the folder ({@link
+ * batch-norm statistics included, by name, in FIMA-J's one parameter format, {@link
+ * ParameterFiles}), {@code backbone.json} (a {@link BackboneDescriptor}) and {@code
+ * serving.properties}, which tells DJL's {@code Criteria} how to load the folder ({@link
  * BackboneBlockFactory}). The folder is filled under a temporary name and renamed into place as a
  * whole, replacing an earlier export, so a reader finds the old backbone or the new one, never a
  * mix; the descriptor also records the parameters' SHA-256, which catches a file changed later.
  * Folders exported before {@code serving.properties} was written load as before with {@link
- * Backbones#load} and through the FIMA-J model zoo.
+ * Backbones#load} and through the FIMA-J model zoo, and so do those whose {@code parameters.bin}
+ * has the earlier format of its own ({@link ParameterFiles} recognises it).
  *
- * <p>Loading rebuilds the architecture from the descriptor, then checks every parameter name and
- * shape against the file before copying anything: a mismatch names the parameter and nothing is
- * loaded.
+ * <p>Loading rebuilds the architecture from the descriptor, then checks the file's checksum and
+ * every parameter name, shape and type against the backbone before copying anything: a mismatch
+ * names the parameter and nothing is loaded.
  */
 public final class BackboneArchive {
 
@@ -84,8 +69,6 @@ public final class BackboneArchive {
           + BackboneBlockFactory.class.getName()
           + "\n"
           + "option.hasParameter=false\n";
-
-  private static final String MAGIC = "FIMA-PARAMS-1";
 
   private BackboneArchive() {}
 
@@ -119,8 +102,9 @@ public final class BackboneArchive {
       AtomicFiles.writeFolder(
           dir,
           folder -> {
-            Map<String, List<Long>> shapes = new LinkedHashMap<>();
-            String sha = writeParameters(backbone, folder.resolve(PARAMETERS_FILE), shapes);
+            String sha =
+                ParameterFiles.save(
+                    backbone, folder.resolve(PARAMETERS_FILE), parameterManager(backbone));
             written[0] =
                 new BackboneDescriptor(
                     FORMAT,
@@ -131,7 +115,7 @@ public final class BackboneArchive {
                     input,
                     PARAMETERS_FILE,
                     sha,
-                    shapes,
+                    NamedParameters.shapes(backbone),
                     extra);
             Files.writeString(folder.resolve(SERVING_PROPERTIES_FILE), SERVING_PROPERTIES);
             writeDescriptor(written[0], folder.resolve(DESCRIPTOR_FILE));
@@ -185,27 +169,6 @@ public final class BackboneArchive {
     } catch (IOException e) {
       throw new DataException(dir, "cannot list: " + DataException.reason(e), e);
     }
-  }
-
-  /** Writes every parameter by name and returns the file's SHA-256. */
-  private static String writeParameters(
-      VideoBackbone backbone, Path file, Map<String, List<Long>> shapes) throws IOException {
-    MessageDigest digest = sha256();
-    try (OutputStream raw = Files.newOutputStream(file);
-        DataOutputStream out =
-            new DataOutputStream(
-                new BufferedOutputStream(new DigestOutputStream(raw, digest), 1 << 16))) {
-      ParameterList list = backbone.getParameters();
-      out.writeUTF(MAGIC);
-      out.writeInt(list.size());
-      for (Pair<String, Parameter> p : list) {
-        NDArray array = p.getValue().getArray();
-        shapes.put(p.getKey(), toList(array.getShape()));
-        out.writeUTF(p.getKey());
-        out.write(array.encode());
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 
   /**
@@ -306,125 +269,17 @@ public final class BackboneArchive {
     if (!target.isInitialized()) {
       throw new IllegalStateException("initialise the target backbone before loading into it");
     }
-    Path file = dir.resolve(descriptor.parametersFile());
-    if (!Files.isRegularFile(file)) {
-      throw new DataException(file, "parameters file missing");
-    }
-    Map<String, Parameter> wanted = new LinkedHashMap<>();
-    for (Pair<String, Parameter> p : target.getParameters()) {
-      wanted.put(p.getKey(), p.getValue());
-    }
-    NDManager first = wanted.values().iterator().next().getArray().getManager();
-    try (NDManager scratch = first.newSubManager()) {
-      Map<String, NDArray> saved = readParameters(file, descriptor, target, scratch);
-      for (Map.Entry<String, Parameter> w : wanted.entrySet()) {
-        NDArray s = saved.get(w.getKey());
-        Shape need = w.getValue().getArray().getShape();
-        if (s == null) {
-          throw new DataException(
-              file, "parameter " + w.getKey() + " " + need + " is missing from the export");
-        }
-        if (!s.getShape().equals(need)) {
-          throw new DataException(
-              file,
-              "parameter "
-                  + w.getKey()
-                  + " has shape "
-                  + s.getShape()
-                  + " in the export but "
-                  + need
-                  + " in the backbone");
-        }
-        if (s.getDataType() != w.getValue().getArray().getDataType()) {
-          throw new DataException(
-              file,
-              "parameter "
-                  + w.getKey()
-                  + " is "
-                  + s.getDataType()
-                  + " in the export but "
-                  + w.getValue().getArray().getDataType()
-                  + " in the backbone");
-        }
-      }
-      for (String name : saved.keySet()) {
-        if (!wanted.containsKey(name)) {
-          throw new DataException(
-              file, "parameter " + name + " in the export does not exist in the backbone");
-        }
-      }
-      // Everything matches: only now overwrite, in place, so devices and gradient flags stay.
-      for (Map.Entry<String, Parameter> w : wanted.entrySet()) {
-        NDArray target0 = w.getValue().getArray();
-        NDArray value = saved.get(w.getKey()).toDevice(target0.getDevice(), false);
-        target0.set(value.toByteBuffer());
-      }
-    }
+    ParameterFiles.load(
+        target,
+        dir.resolve(descriptor.parametersFile()),
+        parameterManager(target),
+        descriptor.parametersSha256(),
+        ParameterFiles.Origin.EXPORT);
   }
 
-  private static Map<String, NDArray> readParameters(
-      Path file, BackboneDescriptor descriptor, VideoBackbone target, NDManager manager) {
-    MessageDigest digest = sha256();
-    Map<String, NDArray> saved = new LinkedHashMap<>();
-    try (InputStream raw = Files.newInputStream(file);
-        DigestInputStream hashing = new DigestInputStream(raw, digest);
-        DataInputStream in = new DataInputStream(new BufferedInputStream(hashing, 1 << 16))) {
-      if (!MAGIC.equals(in.readUTF())) {
-        throw new DataException(file, "not a FIMA-J parameters file");
-      }
-      int count = in.readInt();
-      for (int i = 0; i < count; i++) {
-        String name = in.readUTF();
-        saved.put(name, manager.decode(in));
-      }
-      // Drain to the end so the checksum covers the whole file.
-      in.transferTo(OutputStream.nullOutputStream());
-    } catch (EOFException e) {
-      throw new DataException(
-          file,
-          "is truncated: it has "
-              + size(file)
-              + " bytes, the parameters of this backbone take "
-              + encodedLength(target)
-              + " (an interrupted copy or export?); copy or export it again",
-          e);
-    } catch (IOException e) {
-      throw new DataException(file, "cannot read parameters: " + DataException.reason(e), e);
-    }
-    String sha = HexFormat.of().formatHex(digest.digest());
-    if (!sha.equals(descriptor.parametersSha256())) {
-      throw new DataException(
-          file,
-          "checksum differs from "
-              + DESCRIPTOR_FILE
-              + " (an interrupted or mixed export?): "
-              + sha
-              + " vs "
-              + descriptor.parametersSha256());
-    }
-    return saved;
-  }
-
-  /** Returns how many bytes {@link #writeParameters} writes for a backbone of this shape. */
-  private static long encodedLength(VideoBackbone backbone) {
-    long bytes = utfLength(MAGIC) + Integer.BYTES;
-    for (Pair<String, Parameter> p : backbone.getParameters()) {
-      bytes += utfLength(p.getKey()) + p.getValue().getArray().encode().length;
-    }
-    return bytes;
-  }
-
-  /** The length of {@link DataOutputStream#writeUTF}'s output: two length bytes, then the text. */
-  private static long utfLength(String text) {
-    return 2 + text.getBytes(StandardCharsets.UTF_8).length;
-  }
-
-  private static long size(Path file) {
-    try {
-      return Files.size(file);
-    } catch (IOException e) {
-      return -1;
-    }
+  /** The manager of a block's parameters, whose device temporary copies and reads then share. */
+  private static NDManager parameterManager(VideoBackbone backbone) {
+    return NamedParameters.of(backbone).values().iterator().next().getArray().getManager();
   }
 
   private static void writeDescriptor(BackboneDescriptor d, Path file) throws IOException {
@@ -443,17 +298,5 @@ public final class BackboneArchive {
       names.add(c.getName());
     }
     return names;
-  }
-
-  private static List<Long> toList(Shape shape) {
-    return new ArrayList<>(Arrays.stream(shape.getShape()).boxed().toList());
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
   }
 }

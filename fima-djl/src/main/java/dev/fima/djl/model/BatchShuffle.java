@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import dev.fima.api.random.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -45,15 +46,10 @@ public final class BatchShuffle {
      * @return the permutation
      */
     public static Permutation random(int n, SplittableRandom random) {
+      int[] drawn = Seeds.permutation(n, random);
       long[] order = new long[n];
       for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      for (int i = n - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        long t = order[i];
-        order[i] = order[j];
-        order[j] = t;
+        order[i] = drawn[i];
       }
       long[] inverse = new long[n];
       for (int i = 0; i < n; i++) {

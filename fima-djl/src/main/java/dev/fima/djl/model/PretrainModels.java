@@ -11,6 +11,10 @@ import dev.fima.api.config.ModelConfig;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.djl.backbone.Backbones;
 import dev.fima.djl.backbone.VideoBackbone;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Builds the pretraining model of a configuration, after checking the combinations that only the
@@ -43,10 +47,41 @@ public final class PretrainModels {
    * @throws ConfigException naming the field when the configuration cannot work
    */
   public static PretrainModel create(PretrainConfig config, NDManager manager, Device... devices) {
-    validate(config);
-    return config.model().method() == Method.FIMA
-        ? new FimaPretrainModel(config, manager, devices)
-        : new MocoModel(config, manager, devices);
+    return byMethod(builtIn()).create(config, manager, devices);
+  }
+
+  /**
+   * Returns the model of each method FIMA-J has: FIMA and the MoCo baseline.
+   *
+   * @return the models by {@code model.method}
+   */
+  public static Map<Method, PretrainModelFactory> builtIn() {
+    Map<Method, PretrainModelFactory> models = new EnumMap<>(Method.class);
+    models.put(Method.FIMA, FimaPretrainModel::new);
+    models.put(Method.MOCO, MocoModel::new);
+    return Collections.unmodifiableMap(models);
+  }
+
+  /**
+   * Returns a factory that validates a configuration ({@link #validate}) and builds the model its
+   * {@code model.method} names.
+   *
+   * @param models the model of each method (the {@link #builtIn} ones, or those Guice binds)
+   * @return the factory
+   */
+  public static PretrainModelFactory byMethod(Map<Method, PretrainModelFactory> models) {
+    Map<Method, PretrainModelFactory> table = Map.copyOf(models);
+    return (config, manager, devices) -> {
+      validate(config);
+      Method method = config.model().method();
+      PretrainModelFactory model = table.get(method);
+      if (model == null) {
+        throw new ConfigException(
+            "model.method",
+            "no model is bound for " + method + "; bound: " + new TreeSet<>(table.keySet()));
+      }
+      return model.create(config, manager, devices);
+    };
   }
 
   /**

@@ -2,13 +2,15 @@ package dev.fima.djl.pretrain;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import dev.fima.api.Devices;
 import dev.fima.api.FimaRuntime;
 import dev.fima.api.config.Configs;
 import dev.fima.api.config.DeviceConfig;
+import dev.fima.api.config.Devices;
 import dev.fima.api.config.ExportConfig;
 import dev.fima.api.jobs.BackboneExporter;
+import dev.fima.djl.backbone.Backbones;
 import dev.fima.djl.model.PretrainModel;
+import dev.fima.djl.model.PretrainModelFactory;
 import dev.fima.djl.train.CheckpointStore;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
@@ -26,12 +28,21 @@ public final class CheckpointBackboneExporter implements BackboneExporter {
   private final QueryBackboneWriter writer;
 
   /**
-   * Creates the exporter.
+   * Creates the exporter that writes the exported-backbone format ({@code Backbones.save}).
+   *
+   * @param models builds the model a checkpoint was written from
+   */
+  @Inject
+  public CheckpointBackboneExporter(PretrainModelFactory models) {
+    this(models, Backbones::save);
+  }
+
+  /**
+   * Creates the exporter with its own writer of the backbone.
    *
    * @param models builds the model a checkpoint was written from
    * @param writer writes the exported backbone
    */
-  @Inject
   public CheckpointBackboneExporter(PretrainModelFactory models, QueryBackboneWriter writer) {
     this.models = models;
     this.writer = writer;

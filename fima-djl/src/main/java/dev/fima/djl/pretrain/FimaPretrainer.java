@@ -4,23 +4,26 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.fima.api.ConfigException;
+import dev.fima.api.ConsoleProgress;
 import dev.fima.api.DataException;
-import dev.fima.api.Devices;
 import dev.fima.api.FimaRuntime;
 import dev.fima.api.config.Configs;
+import dev.fima.api.config.Devices;
 import dev.fima.api.config.Method;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.data.PretrainBatchLoader;
 import dev.fima.api.data.PretrainDataSource;
+import dev.fima.api.io.AtomicFiles;
 import dev.fima.api.jobs.PretrainResult;
 import dev.fima.api.jobs.Pretrainer;
 import dev.fima.api.jobs.Stoppable;
 import dev.fima.api.jobs.TrainingStoppedException;
+import dev.fima.api.random.Seeds;
 import dev.fima.djl.loss.ContrastQueues;
 import dev.fima.djl.loss.FimaLoss;
 import dev.fima.djl.model.PretrainModel;
+import dev.fima.djl.model.PretrainModelFactory;
 import dev.fima.djl.nd.EngineThreads;
-import dev.fima.djl.train.AtomicFiles;
 import dev.fima.djl.train.CheckpointStore;
 import dev.fima.djl.train.LossPlot;
 import dev.fima.djl.train.MetricsLog;
@@ -28,7 +31,6 @@ import dev.fima.djl.train.MomentumSgd;
 import dev.fima.djl.train.Position;
 import dev.fima.djl.train.ProgressLine;
 import dev.fima.djl.train.RunInfo;
-import dev.fima.djl.train.Seeds;
 import dev.fima.djl.train.StepListener;
 import dev.fima.djl.train.TrainingLoop;
 import jakarta.inject.Inject;
@@ -173,7 +175,8 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
           MomentumSgd sgd = MomentumSgd.of(config.optim(), root);
           // Opened (the dataset indexed and its splits checked) before the run folder is written,
           // so that a missing or unusable dataset leaves nothing behind.
-          PretrainBatchLoader loader = data.open(config)) {
+          PretrainBatchLoader loader =
+              data.open(config, progressBar ? new ConsoleProgress() : null)) {
         if (loader.batchesPerEpoch() < 1) {
           throw new ConfigException(
               "batchSize",

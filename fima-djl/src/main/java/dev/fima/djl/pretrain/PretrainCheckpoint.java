@@ -10,12 +10,12 @@ import dev.fima.api.ConfigException;
 import dev.fima.api.DataException;
 import dev.fima.api.config.Configs;
 import dev.fima.api.config.PretrainConfig;
+import dev.fima.api.io.NamedParameters;
 import dev.fima.djl.loss.ContrastQueues;
 import dev.fima.djl.model.FeatureQueue;
 import dev.fima.djl.model.PretrainModel;
 import dev.fima.djl.train.ModelCheckpoint;
 import dev.fima.djl.train.MomentumSgd;
-import dev.fima.djl.train.NamedParameters;
 import dev.fima.djl.train.Position;
 import dev.fima.djl.train.RunInfo;
 import java.io.IOException;
@@ -34,7 +34,7 @@ import java.util.Map;
  *   <li>{@code state.json}: format, position (next epoch and batch, steps done), run seed, learning
  *       rate, the full configuration, every parameter's name and shape, every queue's size and
  *       pointer. Random choices are derived from the seed and the position ({@link
- *       dev.fima.djl.train.Seeds}), so these two are the generator state.
+ *       dev.fima.api.random.Seeds}), so these two are the generator state.
  *   <li>{@code model.ndlist}: every parameter of the query and key sides, batch-norm statistics
  *       included, by name.
  *   <li>{@code optimizer.ndlist}: the SGD momentum of every trained parameter, by name.
@@ -115,7 +115,7 @@ public final class PretrainCheckpoint {
     state.put(
         "rng",
         "every random choice is derived from (seed, purpose, epoch, batch): see"
-            + " dev.fima.djl.train.Seeds");
+            + " dev.fima.api.random.Seeds");
     state.set("config", JSON.valueToTree(config));
     state.set("parameters", JSON.valueToTree(NamedParameters.shapes(model.block())));
     ObjectNode queueInfo = state.putObject("queues");

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Writes a pretrained query backbone in the exported form evaluation loads (parameters plus a JSON
- * descriptor). Bound by Guice to the backbone registry's {@code Backbones.save}; a seam so that the
+ * descriptor): {@code Backbones.save} unless the exporter is given another; a seam so that the
  * export logic does not depend on the archive format.
  */
 public interface QueryBackboneWriter {

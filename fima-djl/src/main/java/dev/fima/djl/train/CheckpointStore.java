@@ -1,6 +1,7 @@
 package dev.fima.djl.train;
 
 import dev.fima.api.DataException;
+import dev.fima.api.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

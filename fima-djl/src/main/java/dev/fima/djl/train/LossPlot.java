@@ -1,5 +1,6 @@
 package dev.fima.djl.train;
 
+import dev.fima.api.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Paint;

@@ -7,11 +7,9 @@ import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fima.api.DataException;
 import dev.fima.api.config.Configs;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import dev.fima.api.io.NamedParameters;
+import dev.fima.api.io.ParameterFiles;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -168,9 +166,7 @@ public final class ModelCheckpoint implements CheckpointContent {
    * @throws IOException when the file cannot be written
    */
   public static void encode(Path file, NDList list) throws IOException {
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
-      list.encode(out);
-    }
+    ParameterFiles.write(file, list);
   }
 
   /**
@@ -185,10 +181,6 @@ public final class ModelCheckpoint implements CheckpointContent {
     if (!Files.isRegularFile(file)) {
       throw new DataException(file, "is missing from the checkpoint");
     }
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-      return NDList.decode(manager, in);
-    } catch (IOException | RuntimeException e) {
-      throw new DataException(file, "cannot be decoded: " + e.getMessage(), e);
-    }
+    return ParameterFiles.read(file, manager);
   }
 }

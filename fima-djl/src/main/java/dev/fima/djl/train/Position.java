@@ -1,5 +1,7 @@
 package dev.fima.djl.train;
 
+import dev.fima.api.random.Seeds;
+
 /**
  * Where a training run stands: the next batch to train and the optimiser steps done so far. Every
  * random choice of a step is derived from the run seed and (epoch, batch) ({@link Seeds}), so this

@@ -9,12 +9,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import dev.fima.api.DataException;
 import dev.fima.api.config.BackboneConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -114,7 +121,7 @@ class BackboneArchiveTest {
       assertTrue(
           e.getMessage().contains("parameter 01body_05layer4_02block2_01conv1_weight"),
           e.getMessage());
-      assertTrue(e.getMessage().contains("missing from the export"), e.getMessage());
+      assertTrue(e.getMessage().contains("is missing from the file"), e.getMessage());
     }
   }
 
@@ -148,6 +155,48 @@ class BackboneArchiveTest {
             files.map(p -> p.getFileName().toString()).sorted().toList());
       }
       assertEquals(2, Backbones.load(dir, m).descriptor().extra().get("round"));
+    }
+  }
+
+  /**
+   * Exports written before the one parameter format wrote {@code parameters.bin} in a format of
+   * their own ({@code FIMA-PARAMS-1}, then a count, then each name followed by its array; their
+   * descriptor records that file's SHA-256). Such a folder still loads, with the same features.
+   */
+  @Test
+  void aBackboneExportedInTheEarlierFormatStillLoads() throws IOException {
+    try (NDManager m = NDManager.newBaseManager()) {
+      VideoBackbone net = trainedTiny(m);
+      Backbones.save(net, dir, Map.of());
+      Path params = dir.resolve(BackboneArchive.PARAMETERS_FILE);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        out.writeUTF("FIMA-PARAMS-1");
+        out.writeInt(net.getParameters().size());
+        for (Pair<String, Parameter> p : net.getParameters()) {
+          out.writeUTF(p.getKey());
+          out.write(p.getValue().getArray().encode());
+        }
+      }
+      Files.write(params, bytes.toByteArray());
+      Path json = dir.resolve(BackboneArchive.DESCRIPTOR_FILE);
+      String descriptor = Files.readString(json);
+      String sha = BackboneArchive.readDescriptor(dir).parametersSha256();
+      Files.writeString(json, descriptor.replace(sha, sha256(bytes.toByteArray())));
+
+      LoadedBackbone loaded = Backbones.load(dir, m);
+      NDArray clip = m.randomUniform(0, 1, new Shape(2, 3, 8, 32, 32));
+      assertArrayEquals(
+          features(net, m, clip).get(0).toFloatArray(),
+          features(loaded.backbone(), m, clip).get(0).toFloatArray());
+    }
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -88,8 +88,8 @@ class BackboneCriteriaTest {
     DataException e = assertThrows(DataException.class, () -> criteria(folder).loadModel());
     assertEquals(
         folder.resolve(BackboneArchive.PARAMETERS_FILE)
-            + ": parameter 01body_01stem_01conv_weight has shape (4, 3, 3, 7, 7) in the export"
-            + " but (8, 3, 3, 7, 7) in the backbone",
+            + ": parameter 01body_01stem_01conv_weight has shape (4, 3, 3, 7, 7) in the file"
+            + " but (8, 3, 3, 7, 7) in the model (another architecture or width?)",
         e.getMessage());
   }
 

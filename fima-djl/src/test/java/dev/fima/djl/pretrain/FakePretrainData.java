@@ -3,6 +3,7 @@ package dev.fima.djl.pretrain;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.util.Progress;
 import dev.fima.api.config.DiffMode;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.data.FimaInputs;
@@ -54,7 +55,7 @@ final class FakePretrainData implements PretrainDataSource {
   }
 
   @Override
-  public PretrainBatchLoader open(PretrainConfig config) {
+  public PretrainBatchLoader open(PretrainConfig config, Progress progress) {
     opened++;
     return new Loader(config);
   }

@@ -13,6 +13,7 @@ import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.jobs.PretrainResult;
 import dev.fima.api.jobs.TrainingStoppedException;
 import dev.fima.djl.loss.FimaLoss;
+import dev.fima.djl.model.PretrainModelFactory;
 import dev.fima.djl.train.CheckpointStore;
 import dev.fima.djl.train.MetricsLog;
 import dev.fima.djl.train.Position;

@@ -21,6 +21,7 @@ import dev.fima.djl.model.FimaOutputs;
 import dev.fima.djl.model.MotionOutputs;
 import dev.fima.djl.model.PretrainModel;
 import dev.fima.djl.model.ViewOutputs;
+import dev.fima.djl.testing.TinyBackbone;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
+import dev.fima.api.io.NamedParameters;
 import dev.fima.djl.backbone.ChannelBatchNorm;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;

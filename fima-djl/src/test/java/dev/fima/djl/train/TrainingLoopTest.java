@@ -22,6 +22,7 @@ import ai.djl.training.loss.Loss;
 import dev.fima.api.FimaException;
 import dev.fima.api.config.CheckpointConfig;
 import dev.fima.api.data.BatchLoader;
+import dev.fima.api.io.NamedParameters;
 import dev.fima.api.jobs.TrainingStoppedException;
 import dev.fima.djl.loss.LossTerms;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Opens and writes the backbones evaluation works with. The binding in {@code EvalModule} uses the
+ * Opens and writes the backbones evaluation works with. {@link RegistryBackboneProvider} uses the
  * backbone registry and exported-backbone format of {@code fima-djl}; tests bind a tiny backbone.
  */
 public interface BackboneProvider {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.fima.api.ConfigException;
 import dev.fima.api.DataException;
 import dev.fima.api.config.ClipConfig;
+import dev.fima.api.io.ParameterFiles;
 import dev.fima.eval.backbone.BackboneProvider;
 import dev.fima.eval.backbone.BackboneSpec;
 import dev.fima.eval.backbone.OpenedBackbone;

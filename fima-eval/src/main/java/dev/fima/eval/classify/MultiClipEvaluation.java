@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Progress;
 import dev.fima.api.config.Averaging;
 import dev.fima.api.config.ClipConfig;
 import dev.fima.api.config.DataConfig;
@@ -50,6 +51,7 @@ public final class MultiClipEvaluation {
    * @param forwardBatch clips per forward pass
    * @param normaliser normalises the loader's clips
    * @param manager the manager of the classifier's device
+   * @param progress receives the progress of indexing the videos, or {@code null} for none
    * @return the metrics and scores
    */
   public static Result evaluate(
@@ -63,12 +65,14 @@ public final class MultiClipEvaluation {
       Averaging averaging,
       int forwardBatch,
       ClipAugmenter normaliser,
-      NDManager manager) {
+      NDManager manager,
+      Progress progress) {
     int k = clips * crops;
     ClipFeatures logits;
     ParameterStore store = new ParameterStore(manager, false);
     try (LabeledBatchLoader loader =
-        source.evalLoader(data, clip, clips, crops, videos, Math.max(1, forwardBatch / k))) {
+        source.evalLoader(
+            data, clip, clips, crops, videos, Math.max(1, forwardBatch / k), progress)) {
       logits =
           ViewPass.run(
               loader,

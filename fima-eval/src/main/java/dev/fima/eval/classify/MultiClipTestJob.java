@@ -1,6 +1,7 @@
 package dev.fima.eval.classify;
 
 import dev.fima.api.ConfigException;
+import dev.fima.api.ConsoleProgress;
 import dev.fima.api.DataException;
 import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.config.TestConfig;
@@ -9,7 +10,6 @@ import dev.fima.api.data.SupervisedDataSource;
 import dev.fima.api.data.VideoEntry;
 import dev.fima.api.jobs.ClipTester;
 import dev.fima.api.jobs.EvalReport;
-import dev.fima.eval.EvalSession;
 import dev.fima.eval.backbone.BackboneProvider;
 import dev.fima.eval.metrics.ClassificationMetrics;
 import dev.fima.eval.report.ClassificationFiles;
@@ -18,6 +18,7 @@ import dev.fima.eval.report.Notes;
 import dev.fima.eval.report.OutputFiles;
 import dev.fima.eval.report.Protocol;
 import dev.fima.eval.report.ReportWriter;
+import dev.fima.eval.session.EvalSession;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ public final class MultiClipTestJob implements ClipTester {
 
   private final SupervisedDataSource source;
   private final BackboneProvider backbones;
+  private boolean progressBar = true;
 
   /**
    * Creates the job.
@@ -48,6 +50,17 @@ public final class MultiClipTestJob implements ClipTester {
   public MultiClipTestJob(SupervisedDataSource source, BackboneProvider backbones) {
     this.source = source;
     this.backbones = backbones;
+  }
+
+  /**
+   * Turns the console progress bar of indexing the test videos on or off (on by default).
+   *
+   * @param show whether to show it
+   * @return this job
+   */
+  public MultiClipTestJob showProgress(boolean show) {
+    this.progressBar = show;
+    return this;
   }
 
   @Override
@@ -85,7 +98,8 @@ public final class MultiClipTestJob implements ClipTester {
               config.averaging(),
               config.batchSize(),
               source.augmenter(AugmentConfig.defaults()),
-              session.manager());
+              session.manager(),
+              progressBar ? new ConsoleProgress() : null);
 
       Map<String, Double> metrics = new LinkedHashMap<>(result.metrics().asMetrics(5));
       metrics.put("skippedTestVideos", (double) result.views().skipped().size());

@@ -96,7 +96,7 @@ public final class CachedExtraction {
         key,
         () -> {
           try (LabeledBatchLoader loader =
-              source.evalLoader(data, clip, clips, crops, videos, videosPerBatch)) {
+              source.evalLoader(data, clip, clips, crops, videos, videosPerBatch, progress)) {
             return FrozenFeatures.extract(
                 backbone, loader, normaliser, manager, progress, "features " + name);
           }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.fima.api.DataException;
 import dev.fima.api.data.QuarantineEntry;
-import dev.fima.djl.train.AtomicFiles;
+import dev.fima.api.io.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.fima.api.ConfigException;
+import dev.fima.api.ConsoleProgress;
 import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.config.FinetuneConfig;
 import dev.fima.api.data.LabeledBatchLoader;
@@ -15,15 +16,14 @@ import dev.fima.api.jobs.EvalReport;
 import dev.fima.api.jobs.FineTuner;
 import dev.fima.api.jobs.Stoppable;
 import dev.fima.api.jobs.TrainingStoppedException;
+import dev.fima.api.random.Seeds;
 import dev.fima.djl.train.CheckpointStore;
 import dev.fima.djl.train.LossPlot;
 import dev.fima.djl.train.MetricsLog;
 import dev.fima.djl.train.MomentumSgd;
 import dev.fima.djl.train.Position;
 import dev.fima.djl.train.ProgressLine;
-import dev.fima.djl.train.Seeds;
 import dev.fima.djl.train.TrainingLoop;
-import dev.fima.eval.EvalSession;
 import dev.fima.eval.backbone.BackboneProvider;
 import dev.fima.eval.backbone.BackboneSpec;
 import dev.fima.eval.backbone.OpenedBackbone;
@@ -35,6 +35,7 @@ import dev.fima.eval.probe.StratifiedSplit;
 import dev.fima.eval.report.ClassificationFiles;
 import dev.fima.eval.report.Notes;
 import dev.fima.eval.report.ReportWriter;
+import dev.fima.eval.session.EvalSession;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -185,7 +186,13 @@ public final class FineTuneJob implements FineTuner, Stoppable {
       TrainingLoop.Result trained;
       try (LabeledBatchLoader loader =
               source.trainLoader(
-                  config.data(), config.clip(), config.augment(), fit, config.batchSize(), seed);
+                  config.data(),
+                  config.clip(),
+                  config.augment(),
+                  fit,
+                  config.batchSize(),
+                  seed,
+                  progressBar ? new ConsoleProgress() : null);
           MomentumSgd sgd = MomentumSgd.of(config.optim(), session.manager())) {
         if (loader.batchesPerEpoch() == 0) {
           throw new ConfigException(
@@ -277,7 +284,8 @@ public final class FineTuneJob implements FineTuner, Stoppable {
           config.averaging(),
           config.batchSize(),
           source.augmenter(AugmentConfig.defaults()),
-          session.manager());
+          session.manager(),
+          progressBar ? new ConsoleProgress() : null);
     }
 
     private EvalReport finish(long steps, Path resumedFrom) {

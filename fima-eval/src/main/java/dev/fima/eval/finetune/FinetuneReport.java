@@ -3,9 +3,9 @@ package dev.fima.eval.finetune;
 import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.config.FinetuneConfig;
 import dev.fima.api.config.OptimConfig;
-import dev.fima.eval.EvalSession;
 import dev.fima.eval.backbone.OpenedBackbone;
 import dev.fima.eval.report.Protocol;
+import dev.fima.eval.session.EvalSession;
 import java.nio.file.Path;
 import java.util.Locale;
 

@@ -1,7 +1,7 @@
 package dev.fima.eval.report;
 
 import dev.fima.api.DataException;
-import dev.fima.djl.train.AtomicFiles;
+import dev.fima.api.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -56,7 +56,7 @@ final class ClipViews {
   NDArray ofVideo(NDManager manager, Path video) {
     VideoEntry entry = new VideoEntry(video, 0, String.valueOf(video.getFileName()));
     try (LabeledBatchLoader loader =
-        source.evalLoader(data, clip, clips, crops, List.of(entry), 1)) {
+        source.evalLoader(data, clip, clips, crops, List.of(entry), 1, null)) {
       Iterator<LabeledBatch> batches = loader.epoch(manager, 0, 0);
       if (!batches.hasNext()) {
         throw new DataException(

@@ -91,8 +91,8 @@ class RegistryBackboneProviderTest {
           shape
               .getMessage()
               .contains(
-                  "parameter 01body_01stem_01conv_weight has shape (8, 3, 3, 7, 7) in the export"
-                      + " but (4, 3, 3, 7, 7)"),
+                  "parameter 01body_01stem_01conv_weight has shape (8, 3, 3, 7, 7) in the file"
+                      + " but (4, 3, 3, 7, 7) in the model"),
           shape.getMessage());
 
       // Another architecture: its parameter names differ.
@@ -103,7 +103,7 @@ class RegistryBackboneProviderTest {
       assertTrue(
           names.getMessage().contains("parameter 01body_01stem_01spatial_weight"),
           names.getMessage());
-      assertTrue(names.getMessage().contains("is missing from the export"), names.getMessage());
+      assertTrue(names.getMessage().contains("is missing from the file"), names.getMessage());
     }
   }
 

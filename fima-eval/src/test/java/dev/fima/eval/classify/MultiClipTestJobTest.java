@@ -19,11 +19,11 @@ import dev.fima.api.data.Split;
 import dev.fima.api.data.VideoCatalog;
 import dev.fima.api.jobs.ClipTester;
 import dev.fima.api.jobs.EvalReport;
+import dev.fima.djl.testing.TinyBackbone;
 import dev.fima.eval.features.ClipFeatures;
 import dev.fima.eval.features.FrozenFeatures;
 import dev.fima.eval.testing.FakeSupervisedData;
 import dev.fima.eval.testing.Fixtures;
-import dev.fima.eval.testing.TinyBackbone;
 import dev.fima.eval.testing.TinyBackboneProvider;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,12 +46,13 @@ class MultiClipTestJobTest {
    * class means. On flat-colour classes that is a perfect classifier, whatever the random backbone.
    */
   private Path saveCentroidModel(NDManager m) {
-    TinyBackbone backbone = new TinyBackbone(8);
+    TinyBackbone backbone = TinyBackbone.withBatchNorm(8);
     backbone.initialize(m, DataType.FLOAT32, new Shape(1, 3, 4, 16, 16));
     VideoCatalog catalog = data.catalog(Fixtures.data(dir));
     ClipFeatures f;
     try (var loader =
-        data.evalLoader(Fixtures.data(dir), Fixtures.CLIP, 1, 1, catalog.videos(Split.TRAIN), 4)) {
+        data.evalLoader(
+            Fixtures.data(dir), Fixtures.CLIP, 1, 1, catalog.videos(Split.TRAIN), 4, null)) {
       f = FrozenFeatures.extract(backbone, loader, data.augmenter(AugmentConfig.defaults()), m);
     }
     float[][] avg = f.averaged();
@@ -116,7 +117,7 @@ class MultiClipTestJobTest {
     try (NDManager m = NDManager.newBaseManager()) {
       folder = saveCentroidModel(m);
     }
-    ClipTester tester = Fixtures.injector(data, backbones).getInstance(ClipTester.class);
+    ClipTester tester = new MultiClipTestJob(data, backbones);
     for (int crops : new int[] {1, 3}) {
       EvalReport r = tester.test(config(folder, 10, crops, Averaging.PROBABILITIES));
       assertEquals(1.0, r.metrics().get("top1"), "centroid classifier on flat colours");
@@ -145,7 +146,7 @@ class MultiClipTestJobTest {
       folder = saveCentroidModel(m);
     }
     FakeSupervisedData fourClasses = new FakeSupervisedData(4, 2, 1, 0.05f);
-    ClipTester tester = Fixtures.injector(fourClasses, backbones).getInstance(ClipTester.class);
+    ClipTester tester = new MultiClipTestJob(fourClasses, backbones);
     DataException e =
         assertThrows(
             DataException.class, () -> tester.test(config(folder, 2, 1, Averaging.LOGITS)));
@@ -155,7 +156,7 @@ class MultiClipTestJobTest {
 
   @Test
   void aMissingModelFolderNamesTheField() {
-    ClipTester tester = Fixtures.injector(data, backbones).getInstance(ClipTester.class);
+    ClipTester tester = new MultiClipTestJob(data, backbones);
     var e =
         assertThrows(
             dev.fima.api.ConfigException.class,

@@ -3,8 +3,6 @@ package dev.fima.eval.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.inject.Guice;
-import com.google.inject.Injector;
 import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.config.Averaging;
 import dev.fima.api.config.CheckpointConfig;
@@ -18,15 +16,16 @@ import dev.fima.api.config.RetrieveConfig;
 import dev.fima.api.config.Schedule;
 import dev.fima.api.config.SynthConfig;
 import dev.fima.api.config.TestConfig;
-import dev.fima.api.jobs.ClipTester;
+import dev.fima.api.data.SupervisedDataSource;
 import dev.fima.api.jobs.EvalReport;
-import dev.fima.api.jobs.LinearProbe;
-import dev.fima.api.jobs.Retriever;
-import dev.fima.api.jobs.SyntheticVideoGenerator;
-import dev.fima.datasets.DatasetsModule;
-import dev.fima.djl.DjlModule;
-import dev.fima.eval.EvalModule;
+import dev.fima.datasets.VideoSupervisedDataSource;
+import dev.fima.datasets.synth.MotionVideoGenerator;
+import dev.fima.eval.backbone.BackboneProvider;
+import dev.fima.eval.backbone.RegistryBackboneProvider;
+import dev.fima.eval.classify.MultiClipTestJob;
 import dev.fima.eval.finetune.FineTuneJob;
+import dev.fima.eval.probe.LinearProbeJob;
+import dev.fima.eval.retrieval.RetrievalJob;
 import dev.fima.eval.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +44,10 @@ class GeneratedVideosEndToEndTest {
 
   @TempDir static Path dir;
 
-  private static Injector injector;
+  /** The production data source and backbones, built as the jobs' bindings build them. */
+  private static final SupervisedDataSource SOURCE = new VideoSupervisedDataSource();
+
+  private static final BackboneProvider BACKBONES = new RegistryBackboneProvider();
   private static DataConfig data;
 
   /** The CPU-sized R3D of the registry, randomly initialised. */
@@ -56,11 +58,8 @@ class GeneratedVideosEndToEndTest {
 
   @BeforeAll
   static void generate() {
-    // The production wiring, as the command line builds it.
-    injector = Guice.createInjector(new DatasetsModule(), new DjlModule(), new EvalModule());
     Path root =
-        injector
-            .getInstance(SyntheticVideoGenerator.class)
+        new MotionVideoGenerator()
             .generate(
                 new SynthConfig(
                     dir.resolve("videos").toString(),
@@ -102,7 +101,7 @@ class GeneratedVideosEndToEndTest {
             8,
             12,
             Fixtures.run(dir.resolve("probe"), 1));
-    EvalReport first = injector.getInstance(LinearProbe.class).probe(config);
+    EvalReport first = new LinearProbeJob(SOURCE, BACKBONES).probe(config);
     assertEquals(6.0, first.metrics().get("videos"), "2 of 6 videos per class are test videos");
     assertEquals(0.0, first.metrics().get("skippedTrainVideos"));
     assertEquals(0.0, first.metrics().get("skippedTestVideos"));
@@ -113,7 +112,7 @@ class GeneratedVideosEndToEndTest {
     String md = Files.readString(dir.resolve("probe/linear-probe.md"));
     assertTrue(md.contains("| train | BUILT train-2x1.features |"), md);
 
-    EvalReport second = injector.getInstance(LinearProbe.class).probe(config);
+    EvalReport second = new LinearProbeJob(SOURCE, BACKBONES).probe(config);
     assertEquals(first.metrics(), second.metrics(), "cached features give the same result");
     md = Files.readString(dir.resolve("probe/linear-probe.md"));
     assertTrue(md.contains("| train | REUSED train-2x1.features |"), md);
@@ -139,13 +138,12 @@ class GeneratedVideosEndToEndTest {
             new CheckpointConfig(1, 0, 1),
             Fixtures.run(dir.resolve("ft"), 1));
     EvalReport tuned =
-        injector.getInstance(FineTuneJob.class).showProgress(false).finetune(config, null);
+        new FineTuneJob(SOURCE, BACKBONES).showProgress(false).finetune(config, null);
     assertEquals(6.0, tuned.metrics().get("videos"));
     assertTrue(tuned.metrics().containsKey("bestValidationEpoch"), tuned.metrics().toString());
 
     EvalReport tested =
-        injector
-            .getInstance(ClipTester.class)
+        new MultiClipTestJob(SOURCE, BACKBONES)
             .test(
                 new TestConfig(
                     dir.resolve("ft/model").toString(),
@@ -164,7 +162,7 @@ class GeneratedVideosEndToEndTest {
     RetrieveConfig config =
         new RetrieveConfig(
             BACKBONE, data, CLIP, 3, List.of(1, 5, 20), 12, Fixtures.run(dir.resolve("ret"), 1));
-    EvalReport r = injector.getInstance(Retriever.class).retrieve(config);
+    EvalReport r = new RetrievalJob(SOURCE, BACKBONES).retrieve(config);
     assertEquals(6.0, r.metrics().get("queries"));
     assertEquals(12.0, r.metrics().get("gallery"));
     double r1 = r.metrics().get("recall@1");

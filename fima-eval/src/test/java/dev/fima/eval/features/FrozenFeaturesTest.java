@@ -15,9 +15,9 @@ import dev.fima.api.data.ClipAugmenter;
 import dev.fima.api.data.LabeledBatchLoader;
 import dev.fima.api.data.Split;
 import dev.fima.api.data.VideoCatalog;
+import dev.fima.djl.testing.TinyBackbone;
 import dev.fima.eval.testing.FakeSupervisedData;
 import dev.fima.eval.testing.Fixtures;
-import dev.fima.eval.testing.TinyBackbone;
 import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,8 @@ class FrozenFeaturesTest {
             clips,
             1,
             catalog.videos(Split.TRAIN),
-            videosPerBatch)) {
+            videosPerBatch,
+            null)) {
       return FrozenFeatures.extract(b, loader, normaliser, m);
     }
   }
@@ -44,7 +45,7 @@ class FrozenFeaturesTest {
   @Test
   void featuresAreIndependentOfBatchCompositionAndLeaveBatchNormUntouched() {
     try (NDManager m = NDManager.newBaseManager()) {
-      TinyBackbone b = new TinyBackbone(8);
+      TinyBackbone b = TinyBackbone.withBatchNorm(8);
       b.initialize(m, DataType.FLOAT32, new Shape(1, 3, 4, 16, 16));
       // Give batch-norm running statistics that differ from any batch's own statistics.
       NDArray runningMean =
@@ -85,7 +86,7 @@ class FrozenFeaturesTest {
   @Test
   void viewsOfAVideoAreKeptInOrderAndAveraged() {
     try (NDManager m = NDManager.newBaseManager()) {
-      TinyBackbone b = new TinyBackbone(4);
+      TinyBackbone b = TinyBackbone.withBatchNorm(4);
       b.initialize(m, DataType.FLOAT32, new Shape(1, 3, 4, 16, 16));
       ClipFeatures f = extract(b, m, 4, 3);
       float[][] avg = f.averaged();
@@ -102,7 +103,7 @@ class FrozenFeaturesTest {
   void undecodableVideosHaveNoFeaturesButAreListed() {
     data.undecodable = Set.of("v1.avi");
     try (NDManager m = NDManager.newBaseManager()) {
-      TinyBackbone b = new TinyBackbone(4);
+      TinyBackbone b = TinyBackbone.withBatchNorm(4);
       b.initialize(m, DataType.FLOAT32, new Shape(1, 3, 4, 16, 16));
       ClipFeatures f = extract(b, m, 4, 1);
       assertArrayEquals(new int[] {0, 2, 3, 4, 5}, f.videoIndices());

@@ -23,6 +23,7 @@ import dev.fima.api.jobs.FineTuner;
 import dev.fima.djl.train.MetricsLog;
 import dev.fima.eval.backbone.ParameterDigest;
 import dev.fima.eval.classify.FineTunedModel;
+import dev.fima.eval.classify.MultiClipTestJob;
 import dev.fima.eval.testing.FakeSupervisedData;
 import dev.fima.eval.testing.Fixtures;
 import dev.fima.eval.testing.TinyBackboneProvider;
@@ -82,7 +83,7 @@ class FineTuneJobTest {
   }
 
   private FineTuner tuner() {
-    return Fixtures.injector(data, backbones).getInstance(FineTuneJob.class).showProgress(false);
+    return new FineTuneJob(data, backbones).showProgress(false);
   }
 
   /** The step records of a run's metrics log. */
@@ -112,7 +113,7 @@ class FineTuneJobTest {
     assertEquals("step x0.5 at epochs [3]", json.at("/protocol/schedule").asText());
     assertTrue(json.at("/protocol/validationVideos").asText().startsWith("none"));
 
-    ClipTester tester = Fixtures.injector(data, backbones).getInstance(ClipTester.class);
+    ClipTester tester = new MultiClipTestJob(data, backbones);
     EvalReport test =
         tester.test(
             new TestConfig(

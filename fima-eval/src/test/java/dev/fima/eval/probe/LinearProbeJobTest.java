@@ -46,7 +46,7 @@ class LinearProbeJobTest {
   void probeOnSeparableClassesIsFarAboveChanceAndWritesItsReport() throws IOException {
     FakeSupervisedData data = new FakeSupervisedData(4, 6, 3, 0.1f);
     TinyBackboneProvider backbones = new TinyBackboneProvider();
-    LinearProbe probe = Fixtures.injector(data, backbones).getInstance(LinearProbe.class);
+    LinearProbe probe = new LinearProbeJob(data, backbones);
 
     EvalReport report = probe.probe(config("random:tiny", 1, 42));
 
@@ -92,7 +92,7 @@ class LinearProbeJobTest {
   void featuresAreReusedWhileTheKeyMatchesAndRebuiltWhenItChanges() {
     FakeSupervisedData data = new FakeSupervisedData(2, 4, 2, 0.1f);
     TinyBackboneProvider backbones = new TinyBackboneProvider();
-    LinearProbe probe = Fixtures.injector(data, backbones).getInstance(LinearProbe.class);
+    LinearProbe probe = new LinearProbeJob(data, backbones);
 
     EvalReport first = probe.probe(config("random:tiny", 1, 42));
     assertEquals(2, data.evalLoadersOpened, "train and test extracted");
@@ -111,8 +111,7 @@ class LinearProbeJobTest {
     FakeSupervisedData data = new FakeSupervisedData(2, 4, 3, 0.1f);
     // Test videos are numbered after the 8 training videos: v8..v13.
     data.undecodable = Set.of("v9.avi");
-    LinearProbe probe =
-        Fixtures.injector(data, new TinyBackboneProvider()).getInstance(LinearProbe.class);
+    LinearProbe probe = new LinearProbeJob(data, new TinyBackboneProvider());
     EvalReport report = probe.probe(config("random:tiny", 1, 42));
     assertEquals(5.0, report.metrics().get("videos"));
     assertEquals(0.0, report.metrics().get("skippedTrainVideos"));

@@ -23,8 +23,7 @@ class RetrievalJobTest {
   @Test
   void sameColourVideosRetrieveEachOtherAndTheReportSaysHow() throws IOException {
     FakeSupervisedData data = new FakeSupervisedData(3, 4, 2, 0.05f);
-    Retriever retriever =
-        Fixtures.injector(data, new TinyBackboneProvider()).getInstance(Retriever.class);
+    Retriever retriever = new RetrievalJob(data, new TinyBackboneProvider());
     RetrieveConfig config =
         new RetrieveConfig(
             "random:tiny",

@@ -121,7 +121,8 @@ public final class ExportedFixtures {
             clips,
             crops,
             List.of(new VideoEntry(video, 0, "video")),
-            1)) {
+            1,
+            null)) {
       return FrozenFeatures.extract(
           backbone, loader, source.augmenter(AugmentConfig.defaults()), manager);
     }

@@ -3,6 +3,7 @@ package dev.fima.eval.testing;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.util.Progress;
 import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.config.ClipConfig;
 import dev.fima.api.config.DataConfig;
@@ -113,7 +114,8 @@ public final class FakeSupervisedData implements SupervisedDataSource {
       AugmentConfig augment,
       List<VideoEntry> videos,
       int batchSize,
-      long seed) {
+      long seed,
+      Progress progress) {
     trainLoadersOpened++;
     return new Loader(clip, videos, batchSize, 0, true, seed);
   }
@@ -125,7 +127,8 @@ public final class FakeSupervisedData implements SupervisedDataSource {
       int clips,
       int crops,
       List<VideoEntry> videos,
-      int batchSize) {
+      int batchSize,
+      Progress progress) {
     evalLoadersOpened++;
     return new Loader(clip, videos, batchSize, clips * crops, false, 0);
   }

@@ -1,20 +1,13 @@
 package dev.fima.eval.testing;
 
-import com.google.inject.AbstractModule;
-import com.google.inject.Guice;
-import com.google.inject.Injector;
-import com.google.inject.util.Modules;
 import dev.fima.api.config.ClipConfig;
 import dev.fima.api.config.DataConfig;
 import dev.fima.api.config.DatasetKind;
 import dev.fima.api.config.DeviceConfig;
 import dev.fima.api.config.RunConfig;
-import dev.fima.api.data.SupervisedDataSource;
-import dev.fima.eval.EvalModule;
-import dev.fima.eval.backbone.BackboneProvider;
 import java.nio.file.Path;
 
-/** Small configurations and an injector wired to the fakes. */
+/** Small configurations for the jobs' tests. */
 public final class Fixtures {
 
   private Fixtures() {}
@@ -41,30 +34,5 @@ public final class Fixtures {
    */
   public static RunConfig run(Path output, long seed) {
     return new RunConfig(seed, DeviceConfig.defaults(), output.toString(), 0);
-  }
-
-  /**
-   * Builds the production EvalModule with the data source and backbone provider replaced.
-   *
-   * @param data the fake data
-   * @param backbones the tiny backbone provider
-   * @return the injector
-   */
-  public static Injector injector(SupervisedDataSource data, BackboneProvider backbones) {
-    return Guice.createInjector(
-        Modules.override(new EvalModule())
-            .with(
-                new AbstractModule() {
-                  @Override
-                  protected void configure() {
-                    bind(BackboneProvider.class).toInstance(backbones);
-                  }
-                }),
-        new AbstractModule() {
-          @Override
-          protected void configure() {
-            bind(SupervisedDataSource.class).toInstance(data);
-          }
-        });
   }
 }

@@ -10,6 +10,7 @@ import dev.fima.api.DataException;
 import dev.fima.api.FimaException;
 import dev.fima.api.config.ClipConfig;
 import dev.fima.djl.backbone.VideoBackbone;
+import dev.fima.djl.testing.TinyBackbone;
 import dev.fima.eval.backbone.BackboneProvider;
 import dev.fima.eval.backbone.BackboneSpec;
 import dev.fima.eval.backbone.OpenedBackbone;
@@ -42,7 +43,7 @@ public final class TinyBackboneProvider implements BackboneProvider {
       }
       int channels = (int) Math.round(spec.random().width() * 8);
       Engine.getInstance().setRandomSeed((int) seed);
-      TinyBackbone b = new TinyBackbone(channels);
+      TinyBackbone b = TinyBackbone.withBatchNorm(channels);
       b.initialize(manager, DataType.FLOAT32, input);
       descriptor.put("architecture", "tiny");
       descriptor.put("init", "random, seed " + seed);
@@ -55,7 +56,7 @@ public final class TinyBackboneProvider implements BackboneProvider {
     } catch (IOException e) {
       throw new DataException(folder, "not a tiny backbone folder", e);
     }
-    TinyBackbone b = new TinyBackbone(Integer.parseInt(p.getProperty("channels")));
+    TinyBackbone b = TinyBackbone.withBatchNorm(Integer.parseInt(p.getProperty("channels")));
     b.initialize(manager, DataType.FLOAT32, input);
     try (DataInputStream in =
         new DataInputStream(Files.newInputStream(folder.resolve("tiny.params")))) {

@@ -100,7 +100,8 @@ class VideoFeatureTranslatorFactoryTest {
                 1,
                 1,
                 List.of(new VideoEntry(files.video(), 0, "video")),
-                1);
+                1,
+                null);
         ZooModel<NDArray, float[]> model = load(NDArray.class, float[].class, Map.of());
         Predictor<NDArray, float[]> predictor = model.newPredictor()) {
       LabeledBatch batch = loader.epoch(m, 0, 0).next();
