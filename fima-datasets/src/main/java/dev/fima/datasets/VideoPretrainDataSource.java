@@ -8,6 +8,7 @@ import dev.fima.api.data.PretrainAugmenter;
 import dev.fima.api.data.PretrainBatchLoader;
 import dev.fima.api.data.PretrainDataSource;
 import dev.fima.api.data.QuarantineEntry;
+import dev.fima.api.data.RankShard;
 import dev.fima.api.data.Split;
 import dev.fima.datasets.augment.DevicePretrainAugmenter;
 import dev.fima.datasets.index.ClipIndex;
@@ -30,6 +31,11 @@ public final class VideoPretrainDataSource implements PretrainDataSource {
 
   @Override
   public PretrainBatchLoader open(PretrainConfig config) {
+    return open(config, RankShard.WHOLE);
+  }
+
+  @Override
+  public PretrainBatchLoader open(PretrainConfig config, RankShard shard) {
     VideoDataset dataset = Readers.open(config.data(), Split.TRAIN, config.clip());
     dataset.listing();
     dataset.prepare(new ConsoleProgress());
@@ -44,7 +50,8 @@ public final class VideoPretrainDataSource implements PretrainDataSource {
             config.data().workers(),
             config.data().prefetchBatches(),
             config.data().shortSide(),
-            config.run().seed());
+            config.run().seed(),
+            shard);
     report(loader.stats().quarantine(), index.size());
     reportTruncatedInUse(index);
     return loader;

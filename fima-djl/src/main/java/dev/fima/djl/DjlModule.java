@@ -5,6 +5,7 @@ import dev.fima.api.jobs.BackboneExporter;
 import dev.fima.api.jobs.Pretrainer;
 import dev.fima.djl.backbone.Backbones;
 import dev.fima.djl.model.PretrainModels;
+import dev.fima.djl.parallel.DataParallel;
 import dev.fima.djl.pretrain.CheckpointBackboneExporter;
 import dev.fima.djl.pretrain.FimaPretrainer;
 import dev.fima.djl.pretrain.PretrainModelFactory;
@@ -25,5 +26,6 @@ public final class DjlModule extends AbstractModule {
     bind(PretrainModelFactory.class).toInstance(PretrainModels::create);
     bind(QueryBackboneWriter.class).toInstance(Backbones::save);
     bind(CheckpointStore.FolderWrites.class).toInstance(AtomicFiles::writeFolder);
+    bind(DataParallel.Joiner.class).toInstance(DataParallel::fromEnvironment);
   }
 }

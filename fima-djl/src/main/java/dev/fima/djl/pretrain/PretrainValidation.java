@@ -43,4 +43,30 @@ final class PretrainValidation {
               + config.batchSize());
     }
   }
+
+  /**
+   * Validates what a data-parallel run of several ranks needs.
+   *
+   * @param config the run
+   * @param ranks the number of ranks
+   * @throws ConfigException naming the field at fault
+   */
+  static void checkRanks(PretrainConfig config, int ranks) {
+    if (ranks == 1) {
+      return;
+    }
+    if (config.batchSize() % ranks != 0) {
+      throw new ConfigException(
+          "batchSize",
+          "is the batch of all "
+              + ranks
+              + " ranks together and must be a multiple of their number, got "
+              + config.batchSize());
+    }
+    if (config.loss().referenceEnqueueOrder()) {
+      throw new ConfigException(
+          "loss.referenceEnqueueOrder",
+          "the reference's enqueue order is not available with several ranks (" + ranks + ")");
+    }
+  }
 }

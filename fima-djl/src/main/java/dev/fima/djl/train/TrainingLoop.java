@@ -18,6 +18,7 @@ import dev.fima.api.data.BatchLoader;
 import dev.fima.api.jobs.Stoppable;
 import dev.fima.api.jobs.TrainingStoppedException;
 import dev.fima.djl.loss.LossTerms;
+import dev.fima.djl.parallel.DataParallel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,6 +79,18 @@ public final class TrainingLoop implements Stoppable {
   /** Name of the global gradient norm among a step's values (NaN for a step without backward). */
   public static final String GRAD_NORM = "grad_norm";
 
+  /**
+   * Name of a data-parallel step's seconds in the all-reduce of its gradients and values (this
+   * rank's wait for the others included).
+   */
+  public static final String ALLREDUCE_SECONDS = "allreduce_seconds";
+
+  /**
+   * Name of a data-parallel step's seconds in gathers across ranks (the key encoder's shuffle and
+   * the keys enqueued).
+   */
+  public static final String GATHER_SECONDS = "gather_seconds";
+
   private final String name;
   private final String command;
   private final int epochs;
@@ -95,6 +108,7 @@ public final class TrainingLoop implements Stoppable {
   private final List<StepListener> listeners;
   private final EpochEnd epochEnd;
   private final BooleanSupplier stopWhen;
+  private final DataParallel ranks;
   private final AtomicBoolean stop = new AtomicBoolean();
 
   private TrainingLoop(Builder b) {
@@ -115,6 +129,7 @@ public final class TrainingLoop implements Stoppable {
     this.listeners = List.copyOf(b.listeners);
     this.epochEnd = b.epochEnd;
     this.stopWhen = b.stopWhen;
+    this.ranks = b.ranks;
   }
 
   /**
@@ -201,8 +216,12 @@ public final class TrainingLoop implements Stoppable {
     }
   }
 
-  private boolean stopRequested() {
+  private boolean stopRequestedHere() {
     return stop.get() || (stopWhen != null && stopWhen.getAsBoolean());
+  }
+
+  private boolean parallel() {
+    return ranks != null && ranks.worldSize() > 1;
   }
 
   /** One run: the state between steps. */
@@ -217,6 +236,8 @@ public final class TrainingLoop implements Stoppable {
     private Path lastCheckpoint;
     private long lastCheckpointStep;
     private int consecutiveSkipped;
+    private final Map<String, String> names = new LinkedHashMap<>();
+    private boolean groupStops;
 
     Run(
         BatchLoader<B> batches,
@@ -234,6 +255,15 @@ public final class TrainingLoop implements Stoppable {
       this.position = start;
       this.lastCheckpoint = resumedFrom;
       this.lastCheckpointStep = resumedFrom == null ? -1 : start.step();
+      NamedParameters.of(model).forEach((n, p) -> names.put(p.getId(), n));
+    }
+
+    /**
+     * Whether the run stops at this step boundary. Ranks of a data-parallel run decide it together
+     * in each step's all-reduce, so that they all stop after the same step.
+     */
+    private boolean stopRequested() {
+      return parallel() ? groupStops : stopRequestedHere();
     }
 
     Result train(NDManager manager) {
@@ -311,12 +341,23 @@ public final class TrainingLoop implements Stoppable {
           values = new LinkedHashMap<>();
           total = toHost(forward.terms(), values);
           skipped = !Double.isFinite(total);
-          if (!skipped) {
+          // A rank of a data-parallel run always runs backward: the ranks decide together, from
+          // the all-reduced loss, whether the step is skipped.
+          if (!skipped || parallel()) {
             collector.backward(forward.terms().total());
           }
         }
         double norm = Double.NaN;
-        if (!skipped) {
+        if (parallel()) {
+          parameters.updateAllParameters();
+          StepReduction reduction = new StepReduction(total, values, stopRequestedHere());
+          norm = server.finishStep(gradients -> reduction.reduce(gradients, stepManager));
+          total = reduction.total;
+          groupStops = reduction.stop;
+          skipped = !Double.isFinite(total) || !Double.isFinite(norm);
+          values.put(ALLREDUCE_SECONDS, ranks.takeAllReduceSeconds());
+          samples *= ranks.worldSize();
+        } else if (!skipped) {
           parameters.updateAllParameters();
           norm = server.finishStep();
           skipped = !Double.isFinite(norm);
@@ -335,6 +376,9 @@ public final class TrainingLoop implements Stoppable {
         } else {
           forward.afterUpdate().run();
         }
+        if (parallel()) {
+          values.put(GATHER_SECONDS, ranks.takeGatherSeconds());
+        }
       }
       position = at.next(perEpoch);
       return new StepRecord(
@@ -348,6 +392,51 @@ public final class TrainingLoop implements Stoppable {
           (System.nanoTime() - t0) / 1e9,
           dataSeconds,
           skipped);
+    }
+
+    /**
+     * One data-parallel step's all-reduce: its loss, values and stop request, the batch-norm
+     * running statistics its forward pass updated, and its gradients, averaged over the ranks in
+     * one collective. Every rank then holds the same bits of each, so that the update keeps their
+     * weights identical, and decides alike whether the step is skipped (a loss that is not finite
+     * on any rank makes the mean not finite) and whether to stop (any rank asked).
+     */
+    private final class StepReduction {
+      private final Map<String, Double> values;
+      private double total;
+      private boolean stop;
+
+      StepReduction(double total, Map<String, Double> values, boolean stop) {
+        this.total = total;
+        this.values = values;
+        this.stop = stop;
+      }
+
+      boolean reduce(Map<String, NDArray> gradients, NDManager stepManager) {
+        List<String> keys = new ArrayList<>(values.keySet());
+        float[] head = new float[keys.size() + 2];
+        head[0] = (float) total;
+        for (int i = 0; i < keys.size(); i++) {
+          head[i + 1] = values.get(keys.get(i)).floatValue();
+        }
+        head[keys.size() + 1] = stop ? 1 : 0;
+        // Parameter ids differ between processes; their names do not.
+        List<String> ids = new ArrayList<>(gradients.keySet());
+        ids.sort(java.util.Comparator.comparing(id -> names.getOrDefault(id, id)));
+        NDList arrays = statistics.capture(stepManager);
+        int stats = arrays.size();
+        for (String id : ids) {
+          arrays.add(gradients.get(id));
+        }
+        ranks.allReduceMean(head, arrays);
+        statistics.restore(new NDList(arrays.subList(0, stats)));
+        total = head[0];
+        for (int i = 0; i < keys.size(); i++) {
+          values.put(keys.get(i), (double) head[i + 1]);
+        }
+        stop = head[keys.size() + 1] > 0;
+        return Double.isFinite(total);
+      }
     }
 
     /** Reports a step, then stops, checkpoints or ends the run as due. */
@@ -546,6 +635,7 @@ public final class TrainingLoop implements Stoppable {
     private final List<StepListener> listeners = new ArrayList<>();
     private EpochEnd epochEnd;
     private BooleanSupplier stopWhen;
+    private DataParallel ranks;
 
     private Builder(MomentumSgd optimizer, Block model) {
       this.optimizer = optimizer;
@@ -747,6 +837,23 @@ public final class TrainingLoop implements Stoppable {
      */
     public Builder stopWhen(BooleanSupplier condition) {
       this.stopWhen = condition;
+      return this;
+    }
+
+    /**
+     * Trains as one rank of a data-parallel run: each step's gradients (after the sum over this
+     * process's devices), loss values and the model's batch-norm running statistics are averaged
+     * over the ranks in one all-reduce before the update, so that the ranks keep identical weights;
+     * whether a step is skipped and whether to stop are decided from the averaged values, alike on
+     * every rank. A step's values then include {@value #ALLREDUCE_SECONDS} and {@value
+     * #GATHER_SECONDS}, and its samples are those of every rank. Give checkpoints and listeners
+     * that write files to rank 0 only.
+     *
+     * @param group this rank and its group; one rank (the default) trains alone
+     * @return this builder
+     */
+    public Builder ranks(DataParallel group) {
+      this.ranks = group;
       return this;
     }
 
