@@ -93,6 +93,7 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
   private final List<StepListener> extraListeners = new ArrayList<>();
   private final AtomicBoolean stop = new AtomicBoolean();
   private boolean progressBar = true;
+  private java.util.function.BiConsumer<PretrainModel, ContrastQueues> atEnd = (m, q) -> {};
 
   /**
    * Creates the loop.
@@ -147,6 +148,15 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
    */
   public FimaPretrainer addListener(StepListener listener) {
     extraListeners.add(listener);
+    return this;
+  }
+
+  /**
+   * Receives the model and the queues when a run ends, normally or on request, before they are
+   * closed: for tests that compare the state of several ranks.
+   */
+  FimaPretrainer inspectAtEnd(java.util.function.BiConsumer<PretrainModel, ContrastQueues> hook) {
+    this.atEnd = hook;
     return this;
   }
 
@@ -269,11 +279,13 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
         try {
           finished = loop.build().run(root, loader, step, position, resumeCheckpoint);
         } catch (TrainingStoppedException stopped) {
+          atEnd.accept(model, queues);
           if (metrics != null) {
             plot(runDir, metrics, loss.names(motion));
           }
           throw stopped;
         }
+        atEnd.accept(model, queues);
         if (metrics != null) {
           plot(runDir, metrics, loss.names(motion));
         }

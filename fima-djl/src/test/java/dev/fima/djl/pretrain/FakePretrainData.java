@@ -43,6 +43,11 @@ final class FakePretrainData implements PretrainDataSource {
     return this;
   }
 
+  /** Poisons a batch only in the run of one rank: {@code thisRank} is the rank this run is. */
+  FakePretrainData poisonOnRank(int poisonedRank, int epoch, int batch, int thisRank) {
+    return poisonedRank == thisRank ? poison(epoch, batch) : this;
+  }
+
   private final java.util.Map<String, dev.fima.api.data.QuarantineEntry> failing =
       new java.util.HashMap<>();
 
