@@ -108,6 +108,92 @@ class DataParallelPretrainTest {
         steps(dir.resolve("alone")).stream().anyMatch(s -> Boolean.TRUE.equals(s.get("skipped"))));
   }
 
+  @Test
+  void killingOneRankStopsTheOtherWithinTheTimeoutWithAMessageAndLeavesNoProcess()
+      throws Exception {
+    Path run = dir.resolve("killed");
+    List<Process> ranks = startRanks(2, "killed", join(common(run, 1000), List.of("model=tiny")));
+    try {
+      awaitSteps(run, 2, ranks);
+      List<ProcessHandle> everyProcess = new ArrayList<>();
+      for (Process p : ranks) {
+        everyProcess.add(p.toHandle());
+        p.toHandle().descendants().forEach(everyProcess::add);
+      }
+      assertTrue(everyProcess.size() >= 4, "ranks and their workers: " + everyProcess);
+      long killed = System.nanoTime();
+      ranks.get(1).destroyForcibly(); // SIGKILL
+      assertTrue(
+          ranks.get(0).waitFor(TIMEOUT_SECONDS + 15, TimeUnit.SECONDS),
+          "rank 0 still runs " + (TIMEOUT_SECONDS + 15) + " s after rank 1 was killed");
+      double seconds = (System.nanoTime() - killed) / 1e9;
+      assertTrue(seconds < TIMEOUT_SECONDS + 15, "took " + seconds + " s");
+      assertEquals(2, ranks.get(0).exitValue(), log("killed", 0));
+      String message = log("killed", 0);
+      assertTrue(message.contains("fima: rank 0 of 2: "), message);
+      assertTrue(
+          message.contains("cannot be used any more") || message.contains("failed"), message);
+      awaitEnd(everyProcess);
+    } finally {
+      ranks.forEach(Process::destroyForcibly);
+    }
+  }
+
+  @Test
+  void sigtermToOneRankStopsBothAfterTheSameStepWithOneCheckpoint() throws Exception {
+    Path run = dir.resolve("stopped");
+    List<Process> ranks =
+        startRanks(
+            2,
+            "stopped",
+            join(common(run, 1000), List.of("model=tiny", "checkpoint.everyEpochs=1000")));
+    try {
+      awaitSteps(run, 2, ranks);
+      ranks.get(1).destroy(); // SIGTERM, to rank 1 alone
+      for (int r = 0; r < 2; r++) {
+        assertTrue(ranks.get(r).waitFor(RUN_SECONDS, TimeUnit.SECONDS), "rank " + r);
+        assertEquals(143, ranks.get(r).exitValue(), log("stopped", r));
+      }
+    } finally {
+      ranks.forEach(Process::destroyForcibly);
+    }
+    List<Map<String, Object>> steps = steps(run);
+    long last = ((Number) steps.get(steps.size() - 1).get("step")).longValue();
+    List<Path> checkpoints = new CheckpointStore(run.resolve(CheckpointStore.FOLDER), 5).list();
+    assertEquals(List.of(last), checkpoints.stream().map(CheckpointStore::sequence).toList());
+    assertArrayEquals(
+        Files.readAllBytes(dir.resolve("stopped-0.dump")),
+        Files.readAllBytes(dir.resolve("stopped-1.dump")));
+    assertTrue(
+        log("stopped", 0).contains("stopped on request after step " + last), log("stopped", 0));
+  }
+
+  /** Waits until rank 0's metrics log holds some steps. */
+  private void awaitSteps(Path run, int count, List<Process> ranks) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RUN_SECONDS);
+    while (!Files.exists(run.resolve(MetricsLog.FILE)) || steps(run).size() < count) {
+      for (int r = 0; r < ranks.size(); r++) {
+        if (!ranks.get(r).isAlive()) {
+          throw new AssertionError(
+              "rank " + r + " ended early: " + log(run.getFileName().toString(), r));
+        }
+      }
+      assertTrue(System.nanoTime() < deadline, "no " + count + " steps in " + RUN_SECONDS + " s");
+      Thread.sleep(200);
+    }
+  }
+
+  /** Asserts that every process ends within a few seconds. */
+  private static void awaitEnd(List<ProcessHandle> processes) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    for (ProcessHandle p : processes) {
+      while (p.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertFalse(p.isAlive(), "process " + p.pid() + " " + p.info().command() + " outlived");
+    }
+  }
+
   /** Starts the ranks of a run, waits for them all, and returns their dumps. */
   private List<Path> runRanks(int world, String name, List<String> args) throws Exception {
     List<Process> ranks = startRanks(world, name, args);
