@@ -189,6 +189,16 @@ final class LaunchCommand implements Callable<Integer> {
     List<String> extra = new ArrayList<>();
     ParseResult sub = parsed.subcommand();
     if (sub != null && sub.commandSpec().userObject() instanceof JobCommand<?> job) {
+      if (!(job instanceof PretrainCommand)) {
+        String name = sub.commandSpec().name();
+        throw new ConfigException(
+            "COMMAND",
+            name
+                + " has no data-parallel path: its ranks would each run alone into the same output"
+                + " folder. fima launch runs pretrain (and bench allreduce); run fima "
+                + name
+                + " as one process");
+      }
       if (!plan.gpus().isEmpty()) {
         for (String owned : List.of("--gpus", "--device")) {
           if (sub.hasMatchedOption(owned)) {

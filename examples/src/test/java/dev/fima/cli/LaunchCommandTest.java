@@ -81,8 +81,8 @@ class LaunchCommandTest {
   void aGpuRankIsGivenOneGpuAndOnlyTheLauncherMayNameThem() {
     LaunchPlan plan = new LaunchPlan(1, 0, 2, "127.0.0.1", 29500, List.of(0, 1), 3);
     assertEquals(
-        List.of("finetune", "--gpus", "1", "--set", "run.threads=3"),
-        rankArguments(plan, "finetune"));
+        List.of("pretrain", "--gpus", "1", "--set", "run.threads=3"),
+        rankArguments(plan, "pretrain"));
     CliRun refused =
         CliRun.of(
             "launch", "--nproc-per-node", "2", "--gpus", "2", "--", "pretrain", "--gpus", "2");
@@ -104,6 +104,11 @@ class LaunchCommandTest {
     CliRun nested =
         CliRun.of("launch", "--nproc-per-node", "2", "--", "launch", "--nproc-per-node", "2");
     assertEquals("fima: COMMAND: a rank cannot launch ranks itself\n", nested.err());
+    CliRun finetune = CliRun.of("launch", "--nproc-per-node", "2", "--", "finetune", "--data", "d");
+    assertEquals(2, finetune.code());
+    assertTrue(
+        finetune.err().startsWith("fima: COMMAND: finetune has no data-parallel path: "),
+        finetune.err());
   }
 
   private static List<String> rankArguments(LaunchPlan plan, String... command) {

@@ -245,7 +245,10 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
             TrainingLoop.builder(sgd, model.block())
                 .trainable(model.trainable())
                 .name("training")
-                .command("fima pretrain")
+                .command(
+                    ranks.worldSize() == 1
+                        ? "fima pretrain"
+                        : "fima launch <the same launch options> -- pretrain")
                 .optim(config.optim(), config.batchSize(), config.epochs())
                 .devices(devices)
                 .seed(seed, SEED_ENGINE)
@@ -291,7 +294,7 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
         }
         return new PretrainResult(
             runDir,
-            finished.lastCheckpoint(),
+            leads ? finished.lastCheckpoint() : null,
             finished.position().epoch(),
             finished.position().step(),
             finished.lastEpochMeans(),
