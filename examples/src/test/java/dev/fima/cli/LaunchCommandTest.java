@@ -104,6 +104,11 @@ class LaunchCommandTest {
     CliRun nested =
         CliRun.of("launch", "--nproc-per-node", "2", "--", "launch", "--nproc-per-node", "2");
     assertEquals("fima: COMMAND: a rank cannot launch ranks itself\n", nested.err());
+    CliRun timeout =
+        CliRun.of("launch", "--nproc-per-node", "2", "--collective-timeout", "0", "--", "pretrain");
+    assertEquals(
+        "fima: --collective-timeout: must be a number of seconds in (0, 604800], got '0'\n",
+        timeout.err());
     CliRun finetune = CliRun.of("launch", "--nproc-per-node", "2", "--", "finetune", "--data", "d");
     assertEquals(2, finetune.code());
     assertTrue(

@@ -206,7 +206,7 @@ public final class FimaPretrainer implements Pretrainer, Stoppable {
     boolean motion = config.model().method() == Method.FIMA;
     try (DataParallel ranks = joiner.join();
         NDManager root = NDManager.newBaseManager(devices[0])) {
-      PretrainValidation.checkRanks(config, ranks.worldSize());
+      PretrainValidation.checkRanks(config, ranks.worldSize(), devices.length);
       boolean leads = ranks.leads();
       engine.setRandomSeed((int) Seeds.derive(seed, SEED_INIT));
       PretrainModel model = models.create(config, root, devices);

@@ -49,9 +49,10 @@ final class PretrainValidation {
    *
    * @param config the run
    * @param ranks the number of ranks
+   * @param deviceCount how many devices each rank resolved to
    * @throws ConfigException naming the field at fault
    */
-  static void checkRanks(PretrainConfig config, int ranks) {
+  static void checkRanks(PretrainConfig config, int ranks, int deviceCount) {
     if (ranks == 1) {
       return;
     }
@@ -62,6 +63,17 @@ final class PretrainValidation {
               + ranks
               + " ranks together and must be a multiple of their number, got "
               + config.batchSize());
+    }
+    if (config.batchSize() / ranks < deviceCount) {
+      throw new ConfigException(
+          "batchSize",
+          "gives each of the "
+              + ranks
+              + " ranks "
+              + config.batchSize() / ranks
+              + " samples, fewer than its "
+              + deviceCount
+              + " devices");
     }
     if (config.loss().referenceEnqueueOrder()) {
       throw new ConfigException(
