@@ -70,6 +70,11 @@ import org.slf4j.LoggerFactory;
  * where and how to continue; a step whose loss or gradient is not finite is skipped, and {@code
  * checkpoint.maxSkippedSteps} consecutive skipped steps stop training with an error naming the last
  * good checkpoint (see {@link TrainingLoop}).
+ *
+ * <p>Started by {@code fima launch}, the run is one rank of a data-parallel group ({@link
+ * DataParallel}): every rank loads its share of each batch ({@link RankShard}), starts from rank
+ * 0's state, averages its gradients with the others' each step and keeps the same queues; only rank
+ * 0 writes the run folder, and {@code batchSize} is the batch of all ranks together.
  */
 public final class FimaPretrainer implements Pretrainer, Stoppable {
 

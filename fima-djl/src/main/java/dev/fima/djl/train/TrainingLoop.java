@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * not run), checkpoints when due, a stop on request at the next step boundary, and every step and
  * epoch reported to {@link StepListener}s. What a step computes is a {@link TrainingStep}.
  *
+ * <p>As one rank of a data-parallel run ({@link Builder#ranks}) each step averages its gradients,
+ * values and batch-norm statistics with the other ranks' before the update, and every decision
+ * (skip, stop) is taken from the averaged values, alike on every rank.
+ *
  * <p>Checkpoints: every {@code everySteps} steps, at the end of every {@code everyEpochs} epochs
  * and of the last one, and where a stop is requested. One due at an epoch's last batch is written
  * after the epoch's end (its {@link EpochEnd} included), so it holds the whole epoch. {@code
@@ -328,8 +332,13 @@ public final class TrainingLoop implements Stoppable {
       try (NDManager stepManager = epochManager.newSubManager()) {
         Engine engine = Engine.getInstance();
         // Dropout draws from the engine's generator: seeding it per step from the position makes a
-        // resumed run repeat the uninterrupted one (the generator is not saved).
-        engine.setRandomSeed((int) at.seed(seed, seedPurpose));
+        // resumed run repeat the uninterrupted one (the generator is not saved). The ranks of a
+        // data-parallel run draw their own masks for their own samples.
+        engine.setRandomSeed(
+            (int)
+                (parallel()
+                    ? at.seed(seed, seedPurpose, ranks.rank())
+                    : at.seed(seed, seedPurpose)));
         ParameterStore parameters = new ParameterStore(stepManager, false);
         parameters.setParameterServer(server, on);
         NDList statisticsBefore = statistics.capture(stepManager);

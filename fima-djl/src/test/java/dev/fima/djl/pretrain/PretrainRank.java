@@ -2,7 +2,6 @@ package dev.fima.djl.pretrain;
 
 import ai.djl.ndarray.NDArray;
 import dev.fima.api.FimaException;
-import dev.fima.api.config.Configs;
 import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.jobs.PretrainResult;
 import dev.fima.api.jobs.TrainingStoppedException;
@@ -78,7 +77,6 @@ public final class PretrainRank {
     all.addAll(overrides);
     PretrainConfig config =
         FimaPretrainerTest.config(Path.of("unused"), 1, all.toArray(String[]::new));
-    config = Configs.load(config, null, overrides);
     FakePretrainData data = new FakePretrainData(16);
     if ("false".equals(options.get("noise"))) {
       data.noiseFreeAugmentation();
