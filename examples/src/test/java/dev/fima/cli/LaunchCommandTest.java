@@ -3,6 +3,7 @@ package dev.fima.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fima.djl.train.CheckpointStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +51,57 @@ class LaunchCommandTest {
     assertTrue(err.contains("fima launch: stopping the ranks (SIGTERM)"), err);
     assertTrue(err.contains("fima launch: rank 1 exited with status 143 (SIGTERM)"), err);
     assertAllEnd(all);
+  }
+
+  @Test
+  void launchedPretrainingTrainsOneModelAndSigtermStopsEveryRankWithOneCheckpoint(@TempDir Path dir)
+      throws Exception {
+    Path data = TinyRuns.generate(dir.resolve("data"));
+    Path run = dir.resolve("run");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "launch",
+                "--nproc-per-node",
+                "2",
+                "--master-port",
+                String.valueOf(freePort()),
+                "--log-dir",
+                dir.resolve("logs").toString(),
+                "--"));
+    // A global batch of 4, 2 samples per rank, 3 steps per epoch; no checkpoint is due.
+    args.addAll(
+        TinyRuns.pretrainArgs(
+            data,
+            run,
+            100,
+            "batchSize=4",
+            "optim.referenceBatch=4",
+            "checkpoint.everyEpochs=1000"));
+    Process launcher = TinyRuns.start(args, dir.resolve("launcher"));
+    TinyRuns.awaitSteps(launcher, run, 2, dir.resolve("launcher"));
+    List<ProcessHandle> all = new ArrayList<>();
+    all.add(launcher.toHandle());
+    launcher.toHandle().descendants().forEach(all::add);
+    launcher.destroy();
+    assertTrue(launcher.waitFor(120, TimeUnit.SECONDS), "the launcher did not stop");
+    assertEquals(143, launcher.exitValue());
+    assertAllEnd(all);
+    List<Map<String, Object>> steps = TinyRuns.steps(run);
+    long last = ((Number) steps.get(steps.size() - 1).get("step")).longValue();
+    // Rank 0 alone writes the metrics: one line per step.
+    for (int i = 0; i < steps.size(); i++) {
+      assertEquals(i + 1L, ((Number) steps.get(i).get("step")).longValue());
+    }
+    assertEquals(
+        List.of(last),
+        new CheckpointStore(run.resolve(CheckpointStore.FOLDER), 5)
+            .list().stream().map(CheckpointStore::sequence).toList());
+    String stopped = "training stopped on request after step " + last + " ";
+    String rank0 = Files.readString(dir.resolve("launcher/stderr.txt"));
+    assertTrue(rank0.contains(stopped), rank0);
+    String rank1 = Files.readString(dir.resolve("logs/rank-1.log"));
+    assertTrue(rank1.contains(stopped), rank1);
   }
 
   @Test
