@@ -209,17 +209,8 @@ final class LaunchCommand implements Callable<Integer> {
     }
     List<String> extra = new ArrayList<>();
     ParseResult sub = parsed.subcommand();
+    requireDataParallel(sub);
     if (sub != null && sub.commandSpec().userObject() instanceof JobCommand<?> job) {
-      if (!(job instanceof PretrainCommand)) {
-        String name = sub.commandSpec().name();
-        throw new ConfigException(
-            "COMMAND",
-            name
-                + " has no data-parallel path: its ranks would each run alone into the same output"
-                + " folder. fima launch runs pretrain (and bench allreduce); run fima "
-                + name
-                + " as one process");
-      }
       if (!plan.gpus().isEmpty()) {
         for (String owned : List.of("--gpus", "--device")) {
           if (sub.hasMatchedOption(owned)) {
@@ -241,6 +232,31 @@ final class LaunchCommand implements Callable<Integer> {
     List<String> args = new ArrayList<>(command);
     args.addAll(1, extra);
     return args;
+  }
+
+  /**
+   * Refuses a command whose ranks would not work together: every job but pretraining would run
+   * alone on each rank, into the same output folder.
+   */
+  private static void requireDataParallel(ParseResult sub) {
+    String name = sub == null ? "" : sub.commandSpec().name();
+    ParseResult inner = sub == null ? null : sub.subcommand();
+    boolean together =
+        sub != null
+            && (sub.commandSpec().userObject() instanceof PretrainCommand
+                || (name.equals("bench")
+                    && inner != null
+                    && inner.commandSpec().userObject() instanceof BenchAllReduceCommand));
+    if (!together && sub != null && !sub.isUsageHelpRequested()) {
+      String command = inner == null ? name : name + " " + inner.commandSpec().name();
+      throw new ConfigException(
+          "COMMAND",
+          command
+              + " has no data-parallel path: its ranks would each run alone (into the same output"
+              + " folder). fima launch runs pretrain and bench allreduce; run fima "
+              + command
+              + " as one process");
+    }
   }
 
   /** Returns a rank's environment: the launch plan's, and the collectives' timeout if given. */

@@ -167,6 +167,17 @@ class LaunchCommandTest {
     assertTrue(
         finetune.err().startsWith("fima: COMMAND: finetune has no data-parallel path: "),
         finetune.err());
+    CliRun example =
+        CliRun.of(
+            "launch", "--nproc-per-node", "2", "--", "example", "ucf101-pretrain", "--data", "d");
+    assertTrue(
+        example
+            .err()
+            .startsWith("fima: COMMAND: example ucf101-pretrain has no data-parallel path: "),
+        example.err());
+    CliRun step = CliRun.of("launch", "--nproc-per-node", "2", "--", "bench", "step");
+    assertTrue(
+        step.err().startsWith("fima: COMMAND: bench step has no data-parallel path: "), step.err());
   }
 
   private static List<String> rankArguments(LaunchPlan plan, String... command) {
