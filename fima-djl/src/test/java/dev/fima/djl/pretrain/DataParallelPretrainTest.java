@@ -168,6 +168,25 @@ class DataParallelPretrainTest {
         log("stopped", 0).contains("stopped on request after step " + last), log("stopped", 0));
   }
 
+  @Test
+  void ranksThatSeeDifferentDataFailTogetherSayingSo() throws Exception {
+    Path run = dir.resolve("differ");
+    List<String> args = join(common(run, 1), List.of("model=tiny"));
+    List<Process> ranks = startRanks(2, "differ", args, r -> r == 0 ? "videos=16" : "videos=24");
+    for (int r = 0; r < 2; r++) {
+      assertTrue(ranks.get(r).waitFor(RUN_SECONDS, TimeUnit.SECONDS), "rank " + r);
+      assertEquals(2, ranks.get(r).exitValue(), log("differ", r));
+    }
+    // 16 and 24 videos in batches of 8: 2 and 3 batches per epoch.
+    assertTrue(
+        log("differ", 1)
+            .contains(
+                "fima: rank 1 of 2: the ranks disagree on the batches per epoch (the dataset"
+                    + " differs): [2, 3] in rank order"),
+        log("differ", 1));
+    assertFalse(Files.exists(run.resolve(MetricsLog.FILE)), "nothing is written");
+  }
+
   /** Waits until rank 0's metrics log holds some steps. */
   private void awaitSteps(Path run, int count, List<Process> ranks) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RUN_SECONDS);
@@ -213,6 +232,13 @@ class DataParallelPretrainTest {
   }
 
   private List<Process> startRanks(int world, String name, List<String> args) throws IOException {
+    return startRanks(world, name, args, r -> null);
+  }
+
+  /** Starts the ranks of a run, each with the arguments all share and one of its own (or none). */
+  private List<Process> startRanks(
+      int world, String name, List<String> args, java.util.function.IntFunction<String> own)
+      throws IOException {
     String classPath = System.getProperty("surefire.test.class.path");
     if (classPath == null || classPath.isBlank()) {
       classPath = System.getProperty("java.class.path");
@@ -236,6 +262,9 @@ class DataParallelPretrainTest {
               "timeout=" + TIMEOUT_SECONDS,
               "dump=" + dir.resolve(name + "-" + r + ".dump")));
       command.addAll(args);
+      if (own.apply(r) != null) {
+        command.add(own.apply(r));
+      }
       ranks.add(
           new ProcessBuilder(command)
               .redirectOutput(dir.resolve(name + "-" + r + ".out").toFile())

@@ -34,7 +34,7 @@ import java.util.concurrent.CountDownLatch;
  * <p>Arguments: {@code key=value} pairs ({@code rank}, {@code world}, {@code store}, {@code
  * timeout} seconds, {@code model} ({@code fima} for the real model with r3d-tiny, {@code tiny} for
  * the batch-norm-free test model), {@code dump}, {@code resume}, {@code poison=rank/epoch/batch},
- * {@code noise=false}), then configuration overrides.
+ * {@code noise=false}, {@code videos}), then configuration overrides.
  */
 public final class PretrainRank {
 
@@ -62,7 +62,9 @@ public final class PretrainRank {
     for (String a : args) {
       int eq = a.indexOf('=');
       String key = a.substring(0, eq);
-      if (List.of("rank", "world", "store", "timeout", "model", "dump", "resume", "poison", "noise")
+      if (List.of(
+              "rank", "world", "store", "timeout", "model", "dump", "resume", "poison", "noise",
+              "videos")
           .contains(key)) {
         options.put(key, a.substring(eq + 1));
       } else {
@@ -77,7 +79,8 @@ public final class PretrainRank {
     all.addAll(overrides);
     PretrainConfig config =
         FimaPretrainerTest.config(Path.of("unused"), 1, all.toArray(String[]::new));
-    FakePretrainData data = new FakePretrainData(16);
+    FakePretrainData data =
+        new FakePretrainData(Integer.parseInt(options.getOrDefault("videos", "16")));
     if ("false".equals(options.get("noise"))) {
       data.noiseFreeAugmentation();
     }
