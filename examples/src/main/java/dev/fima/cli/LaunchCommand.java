@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fima.api.ConfigException;
 import dev.fima.api.config.Configs;
 import dev.fima.api.io.TempFiles;
+import dev.fima.djl.parallel.DataParallel;
 import java.io.File;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -96,6 +98,15 @@ final class LaunchCommand implements Callable<Integer> {
   Integer threadsPerRank;
 
   @Option(
+      names = "--collective-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "How long a rank waits in a collective for the others before it stops (default: "
+              + "$FIMA_COLLECTIVE_TIMEOUT_SECONDS, else 300). A rank that dies stops the others"
+              + " at once.")
+  String collectiveTimeout;
+
+  @Option(
       names = "--log-dir",
       paramLabel = "DIR",
       description = "Folder of the ranks' logs (default: a new temporary folder).")
@@ -124,6 +135,16 @@ final class LaunchCommand implements Callable<Integer> {
             LaunchPlan.parseGpus(gpus),
             threads);
     List<String> rankArgs = rankArguments(plan);
+    if (collectiveTimeout != null) {
+      // Checked here, once, as the ranks will read it.
+      try {
+        DataParallel.timeout(Map.of(DataParallel.TIMEOUT_VARIABLE, collectiveTimeout));
+      } catch (ConfigException e) {
+        throw new ConfigException(
+            "--collective-timeout",
+            "must be a number of seconds in (0, 604800], got '" + collectiveTimeout + "'");
+      }
+    }
     Path logs = logDir != null ? logDir : TempFiles.createFolder(tempDir(), "fima-launch-");
     Files.createDirectories(logs);
     List<LaunchedRanks.Rank> ranks = new ArrayList<>();
@@ -135,7 +156,7 @@ final class LaunchCommand implements Callable<Integer> {
           new LaunchedRanks.Rank(
               plan.rank(local),
               javaCommand,
-              plan.environment(local, pid),
+              environment(plan, local, pid),
               local == 0 ? null : logs.resolve("rank-" + plan.rank(local) + ".log")));
     }
     err.println(
@@ -188,6 +209,7 @@ final class LaunchCommand implements Callable<Integer> {
     }
     List<String> extra = new ArrayList<>();
     ParseResult sub = parsed.subcommand();
+    requireDataParallel(sub);
     if (sub != null && sub.commandSpec().userObject() instanceof JobCommand<?> job) {
       if (!plan.gpus().isEmpty()) {
         for (String owned : List.of("--gpus", "--device")) {
@@ -210,6 +232,40 @@ final class LaunchCommand implements Callable<Integer> {
     List<String> args = new ArrayList<>(command);
     args.addAll(1, extra);
     return args;
+  }
+
+  /**
+   * Refuses a command whose ranks would not work together: every job but pretraining would run
+   * alone on each rank, into the same output folder.
+   */
+  private static void requireDataParallel(ParseResult sub) {
+    String name = sub == null ? "" : sub.commandSpec().name();
+    ParseResult inner = sub == null ? null : sub.subcommand();
+    boolean together =
+        sub != null
+            && (sub.commandSpec().userObject() instanceof PretrainCommand
+                || (name.equals("bench")
+                    && inner != null
+                    && inner.commandSpec().name().equals("allreduce")));
+    if (!together && sub != null && !sub.isUsageHelpRequested()) {
+      String command = inner == null ? name : name + " " + inner.commandSpec().name();
+      throw new ConfigException(
+          "COMMAND",
+          command
+              + " has no data-parallel path: its ranks would each run alone (into the same output"
+              + " folder). fima launch runs pretrain and bench allreduce; run fima "
+              + command
+              + " as one process");
+    }
+  }
+
+  /** Returns a rank's environment: the launch plan's, and the collectives' timeout if given. */
+  private Map<String, String> environment(LaunchPlan plan, int local, long pid) {
+    Map<String, String> env = plan.environment(local, pid);
+    if (collectiveTimeout != null) {
+      env.put(DataParallel.TIMEOUT_VARIABLE, collectiveTimeout.strip());
+    }
+    return env;
   }
 
   /**

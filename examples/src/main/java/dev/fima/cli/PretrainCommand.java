@@ -37,7 +37,12 @@ final class PretrainCommand extends JobCommand<PretrainConfig> {
           out()
               .printf(
                   "pretrained %d epochs (%d steps) in %.0f s; last checkpoint %s%n",
-                  result.epochs(), result.steps(), result.seconds(), result.lastCheckpoint());
+                  result.epochs(),
+                  result.steps(),
+                  result.seconds(),
+                  result.lastCheckpoint() == null
+                      ? "none (rank 0 writes the checkpoints)"
+                      : result.lastCheckpoint());
           if (!result.leftOut().isEmpty()) {
             out().printf("%d videos were left out of this run:%n", result.leftOut().size());
             result.leftOut().forEach(e -> out().printf("  %s: %s%n", e.video(), e.reason()));

@@ -3,6 +3,7 @@ package dev.fima.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fima.djl.train.CheckpointStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +54,57 @@ class LaunchCommandTest {
   }
 
   @Test
+  void launchedPretrainingTrainsOneModelAndSigtermStopsEveryRankWithOneCheckpoint(@TempDir Path dir)
+      throws Exception {
+    Path data = TinyRuns.generate(dir.resolve("data"));
+    Path run = dir.resolve("run");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "launch",
+                "--nproc-per-node",
+                "2",
+                "--master-port",
+                String.valueOf(freePort()),
+                "--log-dir",
+                dir.resolve("logs").toString(),
+                "--"));
+    // A global batch of 4, 2 samples per rank, 3 steps per epoch; no checkpoint is due.
+    args.addAll(
+        TinyRuns.pretrainArgs(
+            data,
+            run,
+            100,
+            "batchSize=4",
+            "optim.referenceBatch=4",
+            "checkpoint.everyEpochs=1000"));
+    Process launcher = TinyRuns.start(args, dir.resolve("launcher"));
+    TinyRuns.awaitSteps(launcher, run, 2, dir.resolve("launcher"));
+    List<ProcessHandle> all = new ArrayList<>();
+    all.add(launcher.toHandle());
+    launcher.toHandle().descendants().forEach(all::add);
+    launcher.destroy();
+    assertTrue(launcher.waitFor(120, TimeUnit.SECONDS), "the launcher did not stop");
+    assertEquals(143, launcher.exitValue());
+    assertAllEnd(all);
+    List<Map<String, Object>> steps = TinyRuns.steps(run);
+    long last = ((Number) steps.get(steps.size() - 1).get("step")).longValue();
+    // Rank 0 alone writes the metrics: one line per step.
+    for (int i = 0; i < steps.size(); i++) {
+      assertEquals(i + 1L, ((Number) steps.get(i).get("step")).longValue());
+    }
+    assertEquals(
+        List.of(last),
+        new CheckpointStore(run.resolve(CheckpointStore.FOLDER), 5)
+            .list().stream().map(CheckpointStore::sequence).toList());
+    String stopped = "training stopped on request after step " + last + " ";
+    String rank0 = Files.readString(dir.resolve("launcher/stderr.txt"));
+    assertTrue(rank0.contains(stopped), rank0);
+    String rank1 = Files.readString(dir.resolve("logs/rank-1.log"));
+    assertTrue(rank1.contains(stopped), rank1);
+  }
+
+  @Test
   void aRankWhoseLauncherIsKilledStopsToo(@TempDir Path dir) throws Exception {
     Process launcher = startLooping(dir);
     List<ProcessHandle> all = awaitRunning(launcher, dir);
@@ -81,8 +134,8 @@ class LaunchCommandTest {
   void aGpuRankIsGivenOneGpuAndOnlyTheLauncherMayNameThem() {
     LaunchPlan plan = new LaunchPlan(1, 0, 2, "127.0.0.1", 29500, List.of(0, 1), 3);
     assertEquals(
-        List.of("finetune", "--gpus", "1", "--set", "run.threads=3"),
-        rankArguments(plan, "finetune"));
+        List.of("pretrain", "--gpus", "1", "--set", "run.threads=3"),
+        rankArguments(plan, "pretrain"));
     CliRun refused =
         CliRun.of(
             "launch", "--nproc-per-node", "2", "--gpus", "2", "--", "pretrain", "--gpus", "2");
@@ -104,6 +157,27 @@ class LaunchCommandTest {
     CliRun nested =
         CliRun.of("launch", "--nproc-per-node", "2", "--", "launch", "--nproc-per-node", "2");
     assertEquals("fima: COMMAND: a rank cannot launch ranks itself\n", nested.err());
+    CliRun timeout =
+        CliRun.of("launch", "--nproc-per-node", "2", "--collective-timeout", "0", "--", "pretrain");
+    assertEquals(
+        "fima: --collective-timeout: must be a number of seconds in (0, 604800], got '0'\n",
+        timeout.err());
+    CliRun finetune = CliRun.of("launch", "--nproc-per-node", "2", "--", "finetune", "--data", "d");
+    assertEquals(2, finetune.code());
+    assertTrue(
+        finetune.err().startsWith("fima: COMMAND: finetune has no data-parallel path: "),
+        finetune.err());
+    CliRun example =
+        CliRun.of(
+            "launch", "--nproc-per-node", "2", "--", "example", "ucf101-pretrain", "--data", "d");
+    assertTrue(
+        example
+            .err()
+            .startsWith("fima: COMMAND: example ucf101-pretrain has no data-parallel path: "),
+        example.err());
+    CliRun step = CliRun.of("launch", "--nproc-per-node", "2", "--", "bench", "step");
+    assertTrue(
+        step.err().startsWith("fima: COMMAND: bench step has no data-parallel path: "), step.err());
   }
 
   private static List<String> rankArguments(LaunchPlan plan, String... command) {

@@ -8,6 +8,7 @@ import dev.fima.api.data.PretrainAugmenter;
 import dev.fima.api.data.PretrainBatchLoader;
 import dev.fima.api.data.PretrainDataSource;
 import dev.fima.api.data.QuarantineEntry;
+import dev.fima.api.data.RankShard;
 import dev.fima.api.data.Split;
 import dev.fima.datasets.augment.DevicePretrainAugmenter;
 import dev.fima.datasets.index.ClipIndex;
@@ -48,6 +49,11 @@ public final class VideoPretrainDataSource implements PretrainDataSource {
 
   @Override
   public PretrainBatchLoader open(PretrainConfig config, Progress progress) {
+    return open(config, RankShard.WHOLE, progress);
+  }
+
+  @Override
+  public PretrainBatchLoader open(PretrainConfig config, RankShard shard, Progress progress) {
     VideoDataset dataset = readers.open(config.data(), Split.TRAIN, config.clip());
     dataset.listing();
     dataset.prepare(progress);
@@ -62,7 +68,8 @@ public final class VideoPretrainDataSource implements PretrainDataSource {
             config.data().workers(),
             config.data().prefetchBatches(),
             config.data().shortSide(),
-            config.run().seed());
+            config.run().seed(),
+            shard);
     report(loader.stats().quarantine(), index.size());
     reportTruncatedInUse(index);
     return loader;

@@ -10,6 +10,7 @@ import dev.fima.api.jobs.BackboneExporter;
 import dev.fima.api.jobs.Pretrainer;
 import dev.fima.djl.model.PretrainModelFactory;
 import dev.fima.djl.model.PretrainModels;
+import dev.fima.djl.parallel.DataParallel;
 import dev.fima.djl.pretrain.CheckpointBackboneExporter;
 import dev.fima.djl.pretrain.FimaPretrainer;
 import dev.fima.djl.train.CheckpointStore;
@@ -41,6 +42,7 @@ public final class DjlModule extends AbstractModule {
     bind(Pretrainer.class).to(FimaPretrainer.class);
     bind(BackboneExporter.class).to(CheckpointBackboneExporter.class);
     bind(CheckpointStore.FolderWrites.class).toInstance(AtomicFiles::writeFolder);
+    bind(DataParallel.Joiner.class).toInstance(DataParallel::fromEnvironment);
   }
 
   /**

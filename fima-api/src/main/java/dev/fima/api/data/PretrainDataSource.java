@@ -20,6 +20,26 @@ public interface PretrainDataSource {
   PretrainBatchLoader open(PretrainConfig config, Progress progress);
 
   /**
+   * Prepares the dataset of a run and opens the loader of one rank's part of every batch ({@link
+   * RankShard}); its batches hold {@code batchSize / ranks} samples, and it has as many batches per
+   * epoch as a loader of the whole.
+   *
+   * @param config the run
+   * @param shard this rank's part; {@link RankShard#WHOLE} gives {@link #open(PretrainConfig,
+   *     Progress)}
+   * @param progress receives the progress of indexing the videos, or {@code null} for none
+   * @return an open loader; the caller closes it
+   * @throws UnsupportedOperationException for a part of the batch when this source cannot shard
+   */
+  default PretrainBatchLoader open(PretrainConfig config, RankShard shard, Progress progress) {
+    if (shard.ranks() == 1) {
+      return open(config, progress);
+    }
+    throw new UnsupportedOperationException(
+        getClass().getName() + " cannot load a part of each batch for a rank");
+  }
+
+  /**
    * Returns the augmentation of a run.
    *
    * @param config the run

@@ -8,6 +8,7 @@ import dev.fima.api.config.AugmentConfig;
 import dev.fima.api.config.ClipConfig;
 import dev.fima.api.data.PretrainBatch;
 import dev.fima.api.data.PretrainBatchLoader;
+import dev.fima.api.data.RankShard;
 import dev.fima.api.data.ViewClips;
 import dev.fima.api.random.Seeds;
 import dev.fima.datasets.augment.CropBox;
@@ -44,6 +45,8 @@ public final class PretrainLoader extends PrefetchingLoader<PretrainBatch>
   private final ClipConfig clip;
   private final RandomResizedCrop crop;
   private final int batchSize;
+  private final RankShard shard;
+  private final int localBatch;
   private final int shortSide;
   private final long seed;
   private final StagingArrays staging = new StagingArrays();
@@ -72,6 +75,44 @@ public final class PretrainLoader extends PrefetchingLoader<PretrainBatch>
       int prefetchBatches,
       int shortSide,
       long seed) {
+    this(
+        index,
+        clip,
+        augment,
+        batchSize,
+        workers,
+        prefetchBatches,
+        shortSide,
+        seed,
+        RankShard.WHOLE);
+  }
+
+  /**
+   * Opens the loader of one rank's part of every batch: batch {@code b} of rank {@code r} holds
+   * positions {@code [bB + r B/n, bB + (r+1) B/n)} of the epoch order, which every rank draws
+   * alike, so that each video is loaded once per epoch across the ranks and the ranks' batches one
+   * after the other are the batch of a loader of the whole.
+   *
+   * @param index the clip index of the dataset's videos; videos it quarantined are left out
+   * @param clip clip geometry
+   * @param augment crop scale range and flip probability
+   * @param batchSize samples per global batch, over every rank
+   * @param workers decoding threads (0 decodes on the consumer thread)
+   * @param prefetchBatches batches decoded ahead
+   * @param shortSide resize frames to this short side before cropping, 0 for none
+   * @param seed the run seed
+   * @param shard this rank's part of every batch
+   */
+  public PretrainLoader(
+      ClipIndex index,
+      ClipConfig clip,
+      AugmentConfig augment,
+      int batchSize,
+      int workers,
+      int prefetchBatches,
+      int shortSide,
+      long seed,
+      RankShard shard) {
     super(workers, prefetchBatches, new QuarantineLog());
     ClipIndex strict = index.requireWindow(clip.windowFrames());
     quarantine.addAll(strict.quarantine());
@@ -81,6 +122,8 @@ public final class PretrainLoader extends PrefetchingLoader<PretrainBatch>
     this.crop =
         new RandomResizedCrop(augment.minScale(), augment.maxScale(), augment.flipProbability());
     this.batchSize = batchSize;
+    this.shard = shard;
+    this.localBatch = shard.localBatch(batchSize);
     this.shortSide = shortSide;
     this.seed = seed;
     if (usable.length < batchSize) {
@@ -122,14 +165,14 @@ public final class PretrainLoader extends PrefetchingLoader<PretrainBatch>
     }
     Buffers b = buf;
     List<Future<Outcome>> futures = new ArrayList<>();
-    for (int j = 0; j < batchSize; j++) {
+    for (int j = 0; j < localBatch; j++) {
       int slot = j;
-      int position = batch * batchSize + j;
+      int position = shard.position(batch, batchSize, j);
       futures.add(submit(() -> decode(b, slot, epoch, batch, position, ord)));
     }
     return manager -> {
       Refills refills = new Refills(batch, batchSize, usable.length);
-      for (int j = 0; j < batchSize; j++) {
+      for (int j = 0; j < localBatch; j++) {
         Outcome o = await(futures.get(j));
         while (o.error() != null) {
           quarantine.add(o.error().video(), o.error().reason());
@@ -139,7 +182,7 @@ public final class PretrainLoader extends PrefetchingLoader<PretrainBatch>
       }
       PretrainBatch result = b.toBatch(manager);
       free.add(b);
-      delivered(batchSize, 0);
+      delivered(localBatch, 0);
       return result;
     };
   }
@@ -222,25 +265,25 @@ public final class PretrainLoader extends PrefetchingLoader<PretrainBatch>
     final int globalSize = 3 * clip.frames() * clip.crop() * clip.crop();
     final int localSize = 3 * clip.localClipFrames() * clip.crop() * clip.crop();
     final View[] views = {new View(), new View()};
-    final int[] videoIndices = new int[batchSize];
+    final int[] videoIndices = new int[localBatch];
 
     /** One view's buffers, one per tensor. */
     final class View {
-      final float[] global = new float[batchSize * globalSize];
-      final float[][] locals = new float[clip.localClips()][batchSize * localSize];
-      final float[] crop = new float[batchSize * 4];
+      final float[] global = new float[localBatch * globalSize];
+      final float[][] locals = new float[clip.localClips()][localBatch * localSize];
+      final float[] crop = new float[localBatch * 4];
 
       ViewClips toClips(NDManager manager) {
         int s = clip.crop();
-        Shape l = new Shape(batchSize, 3, clip.localClipFrames(), s, s);
+        Shape l = new Shape(localBatch, 3, clip.localClipFrames(), s, s);
         List<NDArray> localClips = new ArrayList<>();
         for (float[] local : locals) {
           localClips.add(staging.create(manager, local, l));
         }
         return new ViewClips(
-            staging.create(manager, global, new Shape(batchSize, 3, clip.frames(), s, s)),
+            staging.create(manager, global, new Shape(localBatch, 3, clip.frames(), s, s)),
             localClips,
-            manager.create(crop, new Shape(batchSize, 4)));
+            manager.create(crop, new Shape(localBatch, 4)));
       }
     }
 

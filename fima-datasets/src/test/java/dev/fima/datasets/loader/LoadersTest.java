@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.fima.api.config.AugmentConfig;
@@ -16,6 +18,7 @@ import dev.fima.api.config.ClipConfig;
 import dev.fima.api.data.LabeledBatch;
 import dev.fima.api.data.LoaderStats;
 import dev.fima.api.data.PretrainBatch;
+import dev.fima.api.data.RankShard;
 import dev.fima.api.data.VideoEntry;
 import dev.fima.datasets.index.ClipIndex;
 import dev.fima.datasets.index.ClipIndexer;
@@ -26,6 +29,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -133,6 +137,41 @@ class LoadersTest {
           java.util.Arrays.equals(
               full.get(0).m().crop().toFloatArray(),
               all(other, m, 1, 0).get(0).m().crop().toFloatArray()));
+    }
+  }
+
+  @Test
+  void twoRanksLoadTheHalvesOfEveryBatchOfTheWholeAndEachVideoOncePerEpoch() throws Exception {
+    ClipIndex index = new ClipIndexer(2).index(videos(9, 26), null, null);
+    try (PretrainLoader whole = new PretrainLoader(index, CLIP, AUGMENT, 4, 2, 2, 0, 7);
+        PretrainLoader rank0 =
+            new PretrainLoader(index, CLIP, AUGMENT, 4, 2, 2, 0, 7, new RankShard(0, 2));
+        PretrainLoader rank1 =
+            new PretrainLoader(index, CLIP, AUGMENT, 4, 1, 1, 0, 7, new RankShard(1, 2));
+        NDManager m = NDManager.newBaseManager()) {
+      // 9 videos, a global batch of 4: 2 batches per epoch for every rank, the last video left.
+      assertEquals(2, rank0.batchesPerEpoch());
+      assertEquals(2, rank1.batchesPerEpoch());
+      for (int epoch = 0; epoch < 2; epoch++) {
+        List<PretrainBatch> all = all(whole, m, epoch, 0);
+        List<PretrainBatch> first = all(rank0, m, epoch, 0);
+        List<PretrainBatch> second = all(rank1, m, epoch, 0);
+        Set<Integer> seen = new HashSet<>();
+        for (int b = 0; b < 2; b++) {
+          PretrainBatch a = first.get(b);
+          PretrainBatch z = second.get(b);
+          assertEquals(2, a.size());
+          int[] together =
+              IntStream.concat(IntStream.of(a.videoIndices()), IntStream.of(z.videoIndices()))
+                  .toArray();
+          assertArrayEquals(all.get(b).videoIndices(), together);
+          // The same windows, crops and flips as the whole batch's samples at those positions.
+          NDArray halves = NDArrays.concat(new NDList(a.m().global(), z.m().global()));
+          assertArrayEquals(all.get(b).m().global().toFloatArray(), halves.toFloatArray(), 0f);
+          IntStream.of(together).forEach(v -> assertTrue(seen.add(v), "video " + v + " twice"));
+        }
+        assertEquals(8, seen.size());
+      }
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The FIMA objective (section 4(d) of the method notes) and its queues:
@@ -264,33 +265,54 @@ public final class FimaLoss extends Loss {
    * @param outputs the model's outputs for the whole batch
    */
   public void enqueue(FimaOutputs outputs) {
+    enqueue(outputs, NDList::new);
+  }
+
+  /**
+   * Writes the keys of a step into the queues, as {@link #enqueue(FimaOutputs)}, with every group
+   * of keys first gathered across the ranks of a data-parallel run: each group ({@code k_n}, then
+   * {@code k_m}, each local and dense key) becomes every rank's keys of that group in rank order,
+   * so that every rank writes the same keys, in the order one process holding the ranks' batches
+   * one after the other would write them.
+   *
+   * @param outputs the model's outputs for this rank's batch
+   * @param gather concatenates each array over the ranks (the identity for one rank)
+   */
+  public void enqueue(FimaOutputs outputs, Function<List<NDArray>, NDList> gather) {
+    Map<FeatureQueue, List<NDArray>> groups = new LinkedHashMap<>();
     if (instanceActive()) {
       FeatureQueue q = queues.instance();
-      NDList keys = new NDList();
+      List<NDArray> keys = groups.computeIfAbsent(q, k -> new ArrayList<>());
       for (ViewOutputs v : outputs.nThenM()) {
         keys.add(detached(v.key(), q));
       }
-      q.enqueue(NDArrays.concat(keys, 0));
     }
     if (outputs.hasMotion() && localActive() && queues.motion().isPresent()) {
       FeatureQueue q = queues.motion().get();
-      NDList keys = new NDList();
+      List<NDArray> keys = groups.computeIfAbsent(q, k -> new ArrayList<>());
       for (ViewOutputs v : outputs.nThenM()) {
         for (NDArray key : v.requireMotion().localKeys()) {
           keys.add(detached(key, q));
         }
       }
-      q.enqueue(NDArrays.concat(keys, 0));
     }
     if (outputs.hasMotion() && denseActive() && queues.dense().isPresent()) {
       FeatureQueue q = queues.dense().get();
-      NDList keys = new NDList();
+      List<NDArray> keys = groups.computeIfAbsent(q, k -> new ArrayList<>());
       for (ViewOutputs v : outputs.nThenM()) {
         for (NDArray target : v.requireMotion().denseTargets()) {
           keys.add(detached(cells(target), q));
         }
       }
-      q.enqueue(NDArrays.concat(keys, 0));
+    }
+    List<NDArray> all = new ArrayList<>();
+    groups.values().forEach(all::addAll);
+    NDList gathered = gather.apply(all);
+    int at = 0;
+    for (Map.Entry<FeatureQueue, List<NDArray>> e : groups.entrySet()) {
+      int n = e.getValue().size();
+      e.getKey().enqueue(NDArrays.concat(new NDList(gathered.subList(at, at + n)), 0));
+      at += n;
     }
   }
 

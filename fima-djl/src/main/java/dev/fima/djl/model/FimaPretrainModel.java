@@ -14,6 +14,7 @@ import dev.fima.api.data.FimaInputs;
 import dev.fima.api.data.MotionInputs;
 import dev.fima.api.data.ViewInputs;
 import dev.fima.djl.backbone.VideoBackbone;
+import dev.fima.djl.parallel.KeyShuffle;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -235,6 +236,11 @@ public final class FimaPretrainModel implements PretrainModel {
               + " and "
               + localsN);
     }
+  }
+
+  @Override
+  public void shuffleKeysAcrossRanks(KeyShuffle shuffle) {
+    encoder.shuffleAcrossRanks(shuffle);
   }
 
   @Override

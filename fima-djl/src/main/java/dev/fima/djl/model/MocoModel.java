@@ -12,6 +12,7 @@ import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.data.FimaInputs;
 import dev.fima.api.data.ViewInputs;
 import dev.fima.djl.backbone.VideoBackbone;
+import dev.fima.djl.parallel.KeyShuffle;
 
 /**
  * The MoCo baseline: RGB-only instance contrast between two windows of a video, with the same
@@ -83,6 +84,11 @@ public final class MocoModel implements PretrainModel {
             parameterStore,
             encoder.queryPass(parameterStore, view.rgb(), training).get(1),
             training);
+  }
+
+  @Override
+  public void shuffleKeysAcrossRanks(KeyShuffle shuffle) {
+    encoder.shuffleAcrossRanks(shuffle);
   }
 
   @Override

@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import dev.fima.api.config.BackboneConfig;
 import dev.fima.djl.backbone.Backbones;
 import dev.fima.djl.backbone.VideoBackbone;
+import dev.fima.djl.parallel.KeyShuffle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -24,7 +25,8 @@ import java.util.function.Function;
  * parameters through a parameter store of their own, so that the momentum update (in place) is what
  * they see. With more than one device, each key input is shuffled over the devices ({@link
  * BatchShuffle}) and the key parameters are copied to the other devices once per pass, into that
- * pass's manager; on one device no shuffle happens, because it would change nothing.
+ * pass's manager; on one device no shuffle happens, because it would change nothing. In a
+ * data-parallel run the batch is also shuffled across the ranks ({@link KeyShuffle}).
  */
 public final class MomentumEncoder {
 
@@ -36,6 +38,7 @@ public final class MomentumEncoder {
   private final Device[] devices;
   private final ParameterStore keyStore;
   private final SplittableRandom shuffleRandom;
+  private KeyShuffle rankShuffle;
 
   /**
    * Builds and initialises both sides; the key side starts as an exact copy of the query side.
@@ -144,8 +147,24 @@ public final class MomentumEncoder {
    */
   public NDList keyPass(NDArray clips, boolean training) {
     try (NoGradScope noGrad = NoGradScope.open()) {
+      if (rankShuffle != null) {
+        return scoped(clips, view -> rankShuffle.run(view, slice -> keyPassIn(slice, training)));
+      }
       return scoped(clips, view -> keyPassIn(view, training));
     }
+  }
+
+  /**
+   * Shuffles every key pass's batch across the ranks of a data-parallel run, when the key backbone
+   * has batch norm (without it the shuffle would change nothing, and it is not used).
+   *
+   * @param shuffle the run's shuffle across ranks
+   */
+  public void shuffleAcrossRanks(KeyShuffle shuffle) {
+    boolean batchNorm =
+        key.getParameters().stream()
+            .anyMatch(p -> p.getValue().getType() == ai.djl.nn.Parameter.Type.RUNNING_MEAN);
+    this.rankShuffle = batchNorm ? shuffle : null;
   }
 
   private NDList keyPassIn(NDArray clips, boolean training) {

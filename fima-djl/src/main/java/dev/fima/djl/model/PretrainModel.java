@@ -4,6 +4,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.fima.api.data.FimaInputs;
 import dev.fima.djl.backbone.VideoBackbone;
+import dev.fima.djl.parallel.KeyShuffle;
 
 /**
  * A pretraining model: FIMA or the MoCo baseline. It owns the query side (trained by the optimiser)
@@ -43,4 +44,12 @@ public interface PretrainModel {
    * @return the query backbone
    */
   VideoBackbone queryBackbone();
+
+  /**
+   * Shuffles the key passes' batches across the ranks of a data-parallel run (shuffle-BN), where
+   * the model's key encoder has batch norm; a model without a key encoder ignores it.
+   *
+   * @param shuffle the run's shuffle across ranks
+   */
+  default void shuffleKeysAcrossRanks(KeyShuffle shuffle) {}
 }

@@ -43,4 +43,42 @@ final class PretrainValidation {
               + config.batchSize());
     }
   }
+
+  /**
+   * Validates what a data-parallel run of several ranks needs.
+   *
+   * @param config the run
+   * @param ranks the number of ranks
+   * @param deviceCount how many devices each rank resolved to
+   * @throws ConfigException naming the field at fault
+   */
+  static void checkRanks(PretrainConfig config, int ranks, int deviceCount) {
+    if (ranks == 1) {
+      return;
+    }
+    if (config.batchSize() % ranks != 0) {
+      throw new ConfigException(
+          "batchSize",
+          "is the batch of all "
+              + ranks
+              + " ranks together and must be a multiple of their number, got "
+              + config.batchSize());
+    }
+    if (config.batchSize() / ranks < deviceCount) {
+      throw new ConfigException(
+          "batchSize",
+          "gives each of the "
+              + ranks
+              + " ranks "
+              + config.batchSize() / ranks
+              + " samples, fewer than its "
+              + deviceCount
+              + " devices");
+    }
+    if (config.loss().referenceEnqueueOrder()) {
+      throw new ConfigException(
+          "loss.referenceEnqueueOrder",
+          "the reference's enqueue order is not available with several ranks (" + ranks + ")");
+    }
+  }
 }

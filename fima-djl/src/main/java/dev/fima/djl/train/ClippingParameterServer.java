@@ -68,13 +68,38 @@ public final class ClippingParameterServer implements ParameterServer {
    * @return the global gradient norm before clipping (NaN or infinite when the step was discarded)
    */
   public double finishStep() {
+    return finishStep(null);
+  }
+
+  /**
+   * Combines the gradients of a step with those of other processes, between their sum over this
+   * process's devices and the norm: a data-parallel run averages them over its ranks here.
+   */
+  @FunctionalInterface
+  public interface GradientReduction {
+    /**
+     * Replaces the gradients in place by their combination.
+     *
+     * @param gradients each registered parameter's gradient, summed over this process's devices, by
+     *     parameter id, in the order the parameters were registered
+     * @return whether the step goes on; false discards it (its gradients cleared)
+     */
+    boolean reduce(Map<String, NDArray> gradients);
+  }
+
+  /**
+   * As {@link #finishStep()}, with the gradients combined by a reduction before the norm is taken,
+   * so that clipping and the discarding of a non-finite step see the combined gradients.
+   *
+   * @param reduction the reduction, or {@code null} for none
+   * @return the global gradient norm before clipping (NaN when the step was discarded)
+   */
+  public double finishStep(GradientReduction reduction) {
     List<String> ids = new ArrayList<>(pending.keySet());
     List<NDArray> sums = new ArrayList<>();
     List<NDArray> reduced = new ArrayList<>();
     List<NDArray> handles = new ArrayList<>();
     try {
-      NDList squares = new NDList();
-      Device first = null;
       for (String id : ids) {
         NDArray[] params = pending.get(id);
         NDArray sum = null;
@@ -94,19 +119,26 @@ public final class ClippingParameterServer implements ParameterServer {
           }
         }
         sums.add(sum);
-        if (first == null) {
-          first = sum.getDevice();
+      }
+      if (reduction != null) {
+        Map<String, NDArray> byId = new LinkedHashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+          byId.put(ids.get(i), sums.get(i));
         }
+        if (!reduction.reduce(byId)) {
+          nonFinite = List.of();
+          clearGradients();
+          return Double.NaN;
+        }
+      }
+      NDList squares = new NDList();
+      Device first = sums.isEmpty() ? null : sums.get(0).getDevice();
+      for (NDArray sum : sums) {
         NDArray sq;
         try (NDArray elementwise = sum.square()) {
           sq = elementwise.sum();
         }
-        if (!sq.getDevice().equals(first)) {
-          NDArray moved = sq.toDevice(first, false);
-          sq.close();
-          sq = moved;
-        }
-        squares.add(sq);
+        squares.add(sq.getDevice().equals(first) ? sq : moveAndClose(sq, first));
       }
       if (ids.isEmpty()) {
         return 0;
@@ -144,6 +176,12 @@ public final class ClippingParameterServer implements ParameterServer {
       reduced.forEach(NDArray::close);
       handles.forEach(NDArray::close);
       pending.clear();
+    }
+  }
+
+  private static NDArray moveAndClose(NDArray array, Device device) {
+    try (array) {
+      return array.toDevice(device, false);
     }
   }
 

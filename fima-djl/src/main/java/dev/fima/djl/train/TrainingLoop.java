@@ -20,6 +20,7 @@ import dev.fima.api.jobs.Stoppable;
 import dev.fima.api.jobs.TrainingStoppedException;
 import dev.fima.api.random.Seeds;
 import dev.fima.djl.loss.LossTerms;
+import dev.fima.djl.parallel.DataParallel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * running statistics its forward pass updated put back, {@link TrainingStep.Forward#afterUpdate}
  * not run), checkpoints when due, a stop on request at the next step boundary, and every step and
  * epoch reported to {@link StepListener}s. What a step computes is a {@link TrainingStep}.
+ *
+ * <p>As one rank of a data-parallel run ({@link Builder#ranks}) each step averages its gradients,
+ * values and batch-norm statistics with the other ranks' before the update, and every decision
+ * (skip, stop) is taken from the averaged values, alike on every rank.
  *
  * <p>Checkpoints: every {@code everySteps} steps, at the end of every {@code everyEpochs} epochs
  * and of the last one, and where a stop is requested. One due at an epoch's last batch is written
@@ -80,6 +85,18 @@ public final class TrainingLoop implements Stoppable {
   /** Name of the global gradient norm among a step's values (NaN for a step without backward). */
   public static final String GRAD_NORM = "grad_norm";
 
+  /**
+   * Name of a data-parallel step's seconds in the all-reduce of its gradients and values (this
+   * rank's wait for the others included).
+   */
+  public static final String ALLREDUCE_SECONDS = "allreduce_seconds";
+
+  /**
+   * Name of a data-parallel step's seconds in gathers across ranks (the key encoder's shuffle and
+   * the keys enqueued).
+   */
+  public static final String GATHER_SECONDS = "gather_seconds";
+
   private final String name;
   private final String command;
   private final int epochs;
@@ -97,6 +114,7 @@ public final class TrainingLoop implements Stoppable {
   private final List<StepListener> listeners;
   private final EpochEnd epochEnd;
   private final BooleanSupplier stopWhen;
+  private final DataParallel ranks;
   private final AtomicBoolean stop = new AtomicBoolean();
 
   private TrainingLoop(Builder b) {
@@ -117,6 +135,7 @@ public final class TrainingLoop implements Stoppable {
     this.listeners = List.copyOf(b.listeners);
     this.epochEnd = b.epochEnd;
     this.stopWhen = b.stopWhen;
+    this.ranks = b.ranks;
   }
 
   /**
@@ -203,8 +222,12 @@ public final class TrainingLoop implements Stoppable {
     }
   }
 
-  private boolean stopRequested() {
+  private boolean stopRequestedHere() {
     return stop.get() || (stopWhen != null && stopWhen.getAsBoolean());
+  }
+
+  private boolean parallel() {
+    return ranks != null && ranks.worldSize() > 1;
   }
 
   /** One run: the state between steps. */
@@ -219,6 +242,8 @@ public final class TrainingLoop implements Stoppable {
     private Path lastCheckpoint;
     private long lastCheckpointStep;
     private int consecutiveSkipped;
+    private final Map<String, String> names = new LinkedHashMap<>();
+    private boolean groupStops;
 
     Run(
         BatchLoader<B> batches,
@@ -236,6 +261,15 @@ public final class TrainingLoop implements Stoppable {
       this.position = start;
       this.lastCheckpoint = resumedFrom;
       this.lastCheckpointStep = resumedFrom == null ? -1 : start.step();
+      NamedParameters.of(model).forEach((n, p) -> names.put(p.getId(), n));
+    }
+
+    /**
+     * Whether the run stops at this step boundary. Ranks of a data-parallel run decide it together
+     * in each step's all-reduce, so that they all stop after the same step.
+     */
+    private boolean stopRequested() {
+      return parallel() ? groupStops : stopRequestedHere();
     }
 
     Result train(NDManager manager) {
@@ -300,8 +334,13 @@ public final class TrainingLoop implements Stoppable {
       try (NDManager stepManager = epochManager.newSubManager()) {
         Engine engine = Engine.getInstance();
         // Dropout draws from the engine's generator: seeding it per step from the position makes a
-        // resumed run repeat the uninterrupted one (the generator is not saved).
-        engine.setRandomSeed((int) at.seed(seed, seedPurpose));
+        // resumed run repeat the uninterrupted one (the generator is not saved). The ranks of a
+        // data-parallel run draw their own masks for their own samples.
+        engine.setRandomSeed(
+            (int)
+                (parallel()
+                    ? at.seed(seed, seedPurpose, ranks.rank())
+                    : at.seed(seed, seedPurpose)));
         ParameterStore parameters = new ParameterStore(stepManager, false);
         parameters.setParameterServer(server, on);
         NDList statisticsBefore = statistics.capture(stepManager);
@@ -313,12 +352,23 @@ public final class TrainingLoop implements Stoppable {
           values = new LinkedHashMap<>();
           total = toHost(forward.terms(), values);
           skipped = !Double.isFinite(total);
-          if (!skipped) {
+          // A rank of a data-parallel run always runs backward: the ranks decide together, from
+          // the all-reduced loss, whether the step is skipped.
+          if (!skipped || parallel()) {
             collector.backward(forward.terms().total());
           }
         }
         double norm = Double.NaN;
-        if (!skipped) {
+        if (parallel()) {
+          parameters.updateAllParameters();
+          StepReduction reduction = new StepReduction(total, values, stopRequestedHere());
+          norm = server.finishStep(gradients -> reduction.reduce(gradients, stepManager));
+          total = reduction.total;
+          groupStops = reduction.stop;
+          skipped = !Double.isFinite(total) || !Double.isFinite(norm);
+          values.put(ALLREDUCE_SECONDS, ranks.takeAllReduceSeconds());
+          samples *= ranks.worldSize();
+        } else if (!skipped) {
           parameters.updateAllParameters();
           norm = server.finishStep();
           skipped = !Double.isFinite(norm);
@@ -337,6 +387,9 @@ public final class TrainingLoop implements Stoppable {
         } else {
           forward.afterUpdate().run();
         }
+        if (parallel()) {
+          values.put(GATHER_SECONDS, ranks.takeGatherSeconds());
+        }
       }
       position = at.next(perEpoch);
       return new StepRecord(
@@ -350,6 +403,51 @@ public final class TrainingLoop implements Stoppable {
           (System.nanoTime() - t0) / 1e9,
           dataSeconds,
           skipped);
+    }
+
+    /**
+     * One data-parallel step's all-reduce: its loss, values and stop request, the batch-norm
+     * running statistics its forward pass updated, and its gradients, averaged over the ranks in
+     * one collective. Every rank then holds the same bits of each, so that the update keeps their
+     * weights identical, and decides alike whether the step is skipped (a loss that is not finite
+     * on any rank makes the mean not finite) and whether to stop (any rank asked).
+     */
+    private final class StepReduction {
+      private final Map<String, Double> values;
+      private double total;
+      private boolean stop;
+
+      StepReduction(double total, Map<String, Double> values, boolean stop) {
+        this.total = total;
+        this.values = values;
+        this.stop = stop;
+      }
+
+      boolean reduce(Map<String, NDArray> gradients, NDManager stepManager) {
+        List<String> keys = new ArrayList<>(values.keySet());
+        float[] head = new float[keys.size() + 2];
+        head[0] = (float) total;
+        for (int i = 0; i < keys.size(); i++) {
+          head[i + 1] = values.get(keys.get(i)).floatValue();
+        }
+        head[keys.size() + 1] = stop ? 1 : 0;
+        // Parameter ids differ between processes; their names do not.
+        List<String> ids = new ArrayList<>(gradients.keySet());
+        ids.sort(java.util.Comparator.comparing(id -> names.getOrDefault(id, id)));
+        NDList arrays = statistics.capture(stepManager);
+        int stats = arrays.size();
+        for (String id : ids) {
+          arrays.add(gradients.get(id));
+        }
+        ranks.allReduceMean(head, arrays);
+        statistics.restore(new NDList(arrays.subList(0, stats)));
+        total = head[0];
+        for (int i = 0; i < keys.size(); i++) {
+          values.put(keys.get(i), (double) head[i + 1]);
+        }
+        stop = head[keys.size() + 1] > 0;
+        return Double.isFinite(total);
+      }
     }
 
     /** Reports a step, then stops, checkpoints or ends the run as due. */
@@ -548,6 +646,7 @@ public final class TrainingLoop implements Stoppable {
     private final List<StepListener> listeners = new ArrayList<>();
     private EpochEnd epochEnd;
     private BooleanSupplier stopWhen;
+    private DataParallel ranks;
 
     private Builder(MomentumSgd optimizer, Block model) {
       this.optimizer = optimizer;
@@ -749,6 +848,23 @@ public final class TrainingLoop implements Stoppable {
      */
     public Builder stopWhen(BooleanSupplier condition) {
       this.stopWhen = condition;
+      return this;
+    }
+
+    /**
+     * Trains as one rank of a data-parallel run: each step's gradients (after the sum over this
+     * process's devices), loss values and the model's batch-norm running statistics are averaged
+     * over the ranks in one all-reduce before the update, so that the ranks keep identical weights;
+     * whether a step is skipped and whether to stop are decided from the averaged values, alike on
+     * every rank. A step's values then include {@value #ALLREDUCE_SECONDS} and {@value
+     * #GATHER_SECONDS}, and its samples are those of every rank. Give checkpoints and listeners
+     * that write files to rank 0 only.
+     *
+     * @param group this rank and its group; one rank (the default) trains alone
+     * @return this builder
+     */
+    public Builder ranks(DataParallel group) {
+      this.ranks = group;
       return this;
     }
 

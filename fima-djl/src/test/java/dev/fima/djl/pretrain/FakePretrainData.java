@@ -14,6 +14,7 @@ import dev.fima.api.data.PretrainAugmenter;
 import dev.fima.api.data.PretrainBatch;
 import dev.fima.api.data.PretrainBatchLoader;
 import dev.fima.api.data.PretrainDataSource;
+import dev.fima.api.data.RankShard;
 import dev.fima.api.data.ViewClips;
 import dev.fima.api.data.ViewInputs;
 import java.util.ArrayList;
@@ -43,6 +44,11 @@ final class FakePretrainData implements PretrainDataSource {
     return this;
   }
 
+  /** Poisons a batch only in the run of one rank: {@code thisRank} is the rank this run is. */
+  FakePretrainData poisonOnRank(int poisonedRank, int epoch, int batch, int thisRank) {
+    return poisonedRank == thisRank ? poison(epoch, batch) : this;
+  }
+
   private final java.util.Map<String, dev.fima.api.data.QuarantineEntry> failing =
       new java.util.HashMap<>();
 
@@ -54,15 +60,41 @@ final class FakePretrainData implements PretrainDataSource {
     return this;
   }
 
+  private boolean noiseFree;
+
+  /**
+   * Makes the augmentation add nothing, so that a sample's inputs depend on it alone and not on the
+   * batch it is in: a run split over ranks then sees exactly the inputs of one process.
+   */
+  FakePretrainData noiseFreeAugmentation() {
+    noiseFree = true;
+    return this;
+  }
+
   @Override
   public PretrainBatchLoader open(PretrainConfig config, Progress progress) {
+    return open(config, RankShard.WHOLE, progress);
+  }
+
+  @Override
+  public PretrainBatchLoader open(PretrainConfig config, RankShard shard, Progress progress) {
     opened++;
-    return new Loader(config);
+    return new Loader(config, shard);
   }
 
   @Override
   public PretrainAugmenter augmenter(PretrainConfig config) {
     return (batch, seed, motion) -> {
+      if (noiseFree) {
+        NDArray m = batch.m().global().duplicate();
+        NDArray n = batch.n().global().duplicate();
+        return motion
+            ? new FimaInputs(
+                new ViewInputs(m, batch.m().crop(), differences(batch.m())),
+                new ViewInputs(n, batch.n().crop(), differences(batch.n())))
+            : new FimaInputs(
+                new ViewInputs(m, batch.m().crop()), new ViewInputs(n, batch.n().crop()));
+      }
       NDManager m = batch.m().global().getManager();
       Random random = new Random(seed);
       NDArray rgbM = batch.m().global().add(noise(m, random, batch.m().global().getShape(), 0.05f));
@@ -95,12 +127,14 @@ final class FakePretrainData implements PretrainDataSource {
   private final class Loader implements PretrainBatchLoader {
     private final PretrainConfig config;
     private final int batchSize;
+    private final RankShard shard;
     private long samples;
     private final List<dev.fima.api.data.QuarantineEntry> leftOut = new ArrayList<>();
 
-    Loader(PretrainConfig config) {
+    Loader(PretrainConfig config, RankShard shard) {
       this.config = config;
       this.batchSize = config.batchSize();
+      this.shard = shard;
       if (failing.containsKey("-1/-1")) {
         leftOut.add(failing.get("-1/-1"));
       }
@@ -132,12 +166,14 @@ final class FakePretrainData implements PretrainDataSource {
             throw new NoSuchElementException();
           }
           int b = next++;
-          samples += batchSize;
+          int local = shard.localBatch(batchSize);
+          samples += local;
           dev.fima.api.data.QuarantineEntry fails = failing.get(epoch + "/" + b);
           if (fails != null && !leftOut.contains(fails)) {
             leftOut.add(fails);
           }
-          return batch(manager, epoch, b, order.subList(b * batchSize, (b + 1) * batchSize));
+          int from = shard.position(b, batchSize, 0);
+          return batch(manager, epoch, b, order.subList(from, from + local));
         }
       };
     }

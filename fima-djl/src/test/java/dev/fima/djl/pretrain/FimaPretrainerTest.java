@@ -361,6 +361,27 @@ class FimaPretrainerTest {
   }
 
   @Test
+  void aBatchOrAnOptionSeveralRanksCannotShareIsRefusedNamingTheField() {
+    PretrainConfig five = config(dir.resolve("r"), 1, "batchSize=5");
+    ConfigException batch =
+        assertThrows(ConfigException.class, () -> PretrainValidation.checkRanks(five, 2, 1));
+    assertEquals(
+        "batchSize: is the batch of all 2 ranks together and must be a multiple of their number,"
+            + " got 5",
+        batch.getMessage());
+    PretrainConfig reference = config(dir.resolve("r"), 1, "loss.referenceEnqueueOrder=true");
+    ConfigException order =
+        assertThrows(ConfigException.class, () -> PretrainValidation.checkRanks(reference, 2, 1));
+    assertEquals("loss.referenceEnqueueOrder", order.field());
+    ConfigException devices =
+        assertThrows(
+            ConfigException.class,
+            () -> PretrainValidation.checkRanks(config(dir.resolve("r"), 1), 2, 3));
+    assertTrue(devices.getMessage().startsWith("batchSize: gives each of the 2 ranks 2 samples"));
+    PretrainValidation.checkRanks(five, 1, 1); // one rank: nothing to share
+  }
+
+  @Test
   void maxSkippedStepsIsValidatedNamingTheField() {
     ConfigException e =
         assertThrows(ConfigException.class, () -> config(dir, 1, "checkpoint.maxSkippedSteps=0"));
