@@ -134,10 +134,12 @@ public final class PretrainRank {
       System.err.println("fima: " + e.getMessage());
       status = 2;
     } finally {
+      // Written before the shutdown hook is released: after a SIGTERM the JVM exits as soon as the
+      // hook returns, which would race this write.
+      if (state[0] != null) {
+        java.nio.file.Files.write(dump, state[0]);
+      }
       done.countDown();
-    }
-    if (state[0] != null) {
-      java.nio.file.Files.write(dump, state[0]);
     }
     System.out.flush();
     Runtime.getRuntime().halt(status);
