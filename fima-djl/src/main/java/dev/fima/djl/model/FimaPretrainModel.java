@@ -14,7 +14,6 @@ import dev.fima.api.data.FimaInputs;
 import dev.fima.api.data.MotionInputs;
 import dev.fima.api.data.ViewInputs;
 import dev.fima.djl.backbone.VideoBackbone;
-import dev.fima.djl.parallel.KeyShuffle;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -12,7 +12,6 @@ import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.data.FimaInputs;
 import dev.fima.api.data.ViewInputs;
 import dev.fima.djl.backbone.VideoBackbone;
-import dev.fima.djl.parallel.KeyShuffle;
 
 /**
  * The MoCo baseline: RGB-only instance contrast between two windows of a video, with the same

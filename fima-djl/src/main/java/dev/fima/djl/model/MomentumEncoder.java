@@ -10,7 +10,6 @@ import ai.djl.training.ParameterStore;
 import dev.fima.api.config.BackboneConfig;
 import dev.fima.djl.backbone.Backbones;
 import dev.fima.djl.backbone.VideoBackbone;
-import dev.fima.djl.parallel.KeyShuffle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

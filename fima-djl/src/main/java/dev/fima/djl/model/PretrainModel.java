@@ -4,7 +4,6 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.fima.api.data.FimaInputs;
 import dev.fima.djl.backbone.VideoBackbone;
-import dev.fima.djl.parallel.KeyShuffle;
 
 /**
  * A pretraining model: FIMA or the MoCo baseline. It owns the query side (trained by the optimiser)

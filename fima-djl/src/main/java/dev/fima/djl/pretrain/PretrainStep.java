@@ -6,9 +6,9 @@ import dev.fima.api.data.PretrainAugmenter;
 import dev.fima.api.data.PretrainBatch;
 import dev.fima.djl.loss.FimaLoss;
 import dev.fima.djl.model.FimaOutputs;
+import dev.fima.djl.model.KeyShuffle;
 import dev.fima.djl.model.PretrainModel;
 import dev.fima.djl.parallel.DataParallel;
-import dev.fima.djl.parallel.KeyShuffle;
 import dev.fima.djl.train.Position;
 import dev.fima.djl.train.TrainingStep;
 

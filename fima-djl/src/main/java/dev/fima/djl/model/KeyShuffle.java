@@ -1,9 +1,9 @@
-package dev.fima.djl.parallel;
+package dev.fima.djl.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
-import dev.fima.djl.model.BatchShuffle;
+import dev.fima.djl.parallel.DataParallel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
