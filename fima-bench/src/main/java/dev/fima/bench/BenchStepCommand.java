@@ -162,7 +162,7 @@ final class BenchStepCommand implements Callable<Integer> {
         method,
         c,
         Long.parseLong(r.check().get("trained")) / 1e6,
-        median(sorted),
+        Medians.of(sorted),
         sorted[0],
         sorted[sorted.length - 1],
         r.cpuMillisPerStep(),
@@ -215,8 +215,8 @@ final class BenchStepCommand implements Callable<Integer> {
       out.println(line);
     }
     if (results.containsKey("fima") && results.containsKey("moco")) {
-      double fima = median(stepMillis(results.get("fima")));
-      double moco = median(stepMillis(results.get("moco")));
+      double fima = Medians.of(stepMillis(results.get("fima")));
+      double moco = Medians.of(stepMillis(results.get("moco")));
       out.printf(Locale.ROOT, "FIMA step / MoCo step (medians): %.2fx%n", fima / moco);
     }
     out.println();
@@ -234,7 +234,7 @@ final class BenchStepCommand implements Callable<Integer> {
             "#step java %s %s median=%.2f min=%.2f max=%.2f cpu=%.2f outside=%.4f",
             method,
             c,
-            median(sorted),
+            Medians.of(sorted),
             sorted[0],
             sorted[sorted.length - 1],
             r.cpuMillisPerStep(),
@@ -265,13 +265,6 @@ final class BenchStepCommand implements Callable<Integer> {
     sums.remove(StepPhases.LISTENERS);
     sums.replaceAll((k, v) -> v / r.timed().size());
     return sums;
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   /**
