@@ -1,12 +1,16 @@
 package dev.fima.bench;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import dev.fima.api.ConfigException;
+import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.io.AtomicFiles;
 import dev.fima.api.io.TempFiles;
 import dev.fima.collectives.CollectiveException;
 import dev.fima.collectives.CollectiveGroup;
 import dev.fima.collectives.Rendezvous;
+import dev.fima.djl.model.PretrainModel;
+import dev.fima.djl.model.PretrainModels;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -153,10 +157,11 @@ final class BenchAllReduceCommand implements Callable<Integer> {
     List<String> names =
         cases.isEmpty() && floats.isEmpty() ? List.of("r3d-tiny", "r3d-18") : cases;
     for (String name : names) {
-      try (FimaStep step =
-          new FimaStep(
-              BenchStepCommand.caseConfig(name, 16, 112, 2, "fima", List.of()), Device.cpu())) {
-        list.add(new Buffer(name, Math.toIntExact(step.trainedValues())));
+      PretrainConfig config =
+          BenchStepCommand.caseConfig(name + ":16:112:2", "fima", false, 0, List.of());
+      try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+        PretrainModel model = PretrainModels.create(config, manager);
+        list.add(new Buffer(name, Math.toIntExact(StepBenchmark.trainedValues(model))));
       }
     }
     for (int n : floats) {

@@ -163,11 +163,11 @@ final class BenchDecodeCommand implements Callable<Integer> {
                   ours[r] / theirs[r]));
       out.flush();
     }
-    double mo = median(ours);
+    double mo = Medians.of(ours);
     if (ffmpeg == null) {
       out.printf(Locale.ROOT, "median: fima-j %.0f frames/s (ffmpeg not run)%n", mo);
     } else {
-      double mt = median(theirs);
+      double mt = Medians.of(theirs);
       out.printf(
           Locale.ROOT,
           "median of %d rounds: fima-j %.0f frames/s, ffmpeg %.0f frames/s, ratio fima-j/ffmpeg"
@@ -400,13 +400,6 @@ final class BenchDecodeCommand implements Callable<Integer> {
       }
     }
     return files;
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   private static void deleteTree(Path root) throws IOException {

@@ -10,6 +10,7 @@ import dev.fima.djl.model.FimaOutputs;
 import dev.fima.djl.model.MotionOutputs;
 import dev.fima.djl.model.ViewOutputs;
 import dev.fima.djl.nd.Scalars;
+import dev.fima.djl.nd.StepPhases;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -172,6 +173,7 @@ public final class FimaLoss extends Loss {
     NDArray total = null;
     NDArray instanceAccuracy = null;
     if (instanceActive()) {
+      StepPhases.enter(StepPhases.INSTANCE_LOSS);
       FeatureQueue queue = queues.instance();
       NDArray negatives = queue.features();
       NDArray second =
@@ -182,18 +184,22 @@ public final class FimaLoss extends Loss {
       values.put(INSTANCE, r.loss());
       instanceAccuracy = r.accuracy();
       total = Scalars.multiply(r.loss(), config.instanceWeight());
+      StepPhases.exit(StepPhases.INSTANCE_LOSS);
     }
     NDArray localAccuracy = null;
     NDArray denseKept = null;
     if (outputs.hasMotion() && localActive()) {
+      StepPhases.enter(StepPhases.LOCAL_LOSS);
       NDArray queue = queues.motion().map(FeatureQueue::features).orElse(null);
       LocalMotionContrastLoss.Result r = local.compute(outputs.n(), outputs.m(), queue);
       values.put(LOCAL, r.loss());
       values.put(LOCAL_CHANCE, Scalars.scalarLike(r.accuracy(), r.chance()));
       localAccuracy = r.accuracy();
       total = add(total, Scalars.multiply(r.loss(), config.localWeight()));
+      StepPhases.exit(StepPhases.LOCAL_LOSS);
     }
     if (outputs.hasMotion() && denseActive()) {
+      StepPhases.enter(StepPhases.DENSE_LOSS);
       NDArray queue = queues.dense().map(FeatureQueue::features).orElse(null);
       int slices = outputs.n().requireMotion().slices();
       NDArray sum = null;
@@ -219,10 +225,12 @@ public final class FimaLoss extends Loss {
       values.put(DENSE_CHANCE, Scalars.divide(chance, 2 * slices));
       denseKept = kept.div(2f * slices * outputs.size());
       total = add(total, Scalars.multiply(value, config.denseWeight()));
+      StepPhases.exit(StepPhases.DENSE_LOSS);
     }
     if (total == null) {
       throw new IllegalStateException("every loss term is switched off (all weights are 0)");
     }
+    StepPhases.enter(StepPhases.LOSS_STATISTICS);
     if (instanceAccuracy != null) {
       values.put(INSTANCE_ACCURACY, instanceAccuracy);
     }
@@ -250,6 +258,7 @@ public final class FimaLoss extends Loss {
                   outputs.m().requireMotion().foreground(),
                   outputs.n().requireMotion().foreground())));
     }
+    StepPhases.exit(StepPhases.LOSS_STATISTICS);
     Map<String, NDArray> ordered = new LinkedHashMap<>();
     ordered.put(TOTAL, total);
     ordered.putAll(values);
@@ -279,6 +288,10 @@ public final class FimaLoss extends Loss {
    * @param gather concatenates each array over the ranks (the identity for one rank)
    */
   public void enqueue(FimaOutputs outputs, Function<List<NDArray>, NDList> gather) {
+    StepPhases.run(StepPhases.ENQUEUE, () -> write(outputs, gather));
+  }
+
+  private void write(FimaOutputs outputs, Function<List<NDArray>, NDList> gather) {
     Map<FeatureQueue, List<NDArray>> groups = new LinkedHashMap<>();
     if (instanceActive()) {
       FeatureQueue q = queues.instance();

@@ -14,6 +14,7 @@ import dev.fima.api.data.FimaInputs;
 import dev.fima.api.data.MotionInputs;
 import dev.fima.api.data.ViewInputs;
 import dev.fima.djl.backbone.VideoBackbone;
+import dev.fima.djl.nd.StepPhases;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -104,20 +105,23 @@ public final class FimaPretrainModel implements PretrainModel {
   public FimaOutputs forward(ParameterStore parameterStore, FimaInputs inputs, boolean training) {
     checkInputs(inputs);
     if (training) {
-      encoder.momentumStep();
+      StepPhases.run(StepPhases.MOMENTUM_UPDATE, encoder::momentumStep);
     }
-    KeyView keyM = keyView(inputs.m(), training);
-    KeyView keyN = keyView(inputs.n(), training);
+    KeyView keyM = StepPhases.call(StepPhases.KEY_PASSES, () -> keyView(inputs.m(), training));
+    KeyView keyN = StepPhases.call(StepPhases.KEY_PASSES, () -> keyView(inputs.n(), training));
 
+    StepPhases.enter(StepPhases.QUERY_PASSES);
     NDList queryM = encoder.queryPass(parameterStore, inputs.m().rgb(), training);
     NDList queryN = encoder.queryPass(parameterStore, inputs.n().rgb(), training);
     ProjectionHead head = encoder.queryHead();
     NDArray qM = head.embed(parameterStore, queryM.get(1), training);
     NDArray qN = head.embed(parameterStore, queryN.get(1), training);
+    StepPhases.exit(StepPhases.QUERY_PASSES);
 
     // Predictions of each view's motion: index 0 of n's (queries from m), index 1 of m's.
     Predictions ofN = new Predictions();
     Predictions ofM = new Predictions();
+    StepPhases.enter(StepPhases.DECODER);
     if (config.useDecoder()) {
       NDArray predicted =
           predictor
@@ -152,6 +156,7 @@ public final class FimaPretrainModel implements PretrainModel {
         ofM.cls.add(sliceM.get(t));
       }
     }
+    StepPhases.exit(StepPhases.DECODER);
     return new FimaOutputs(
         keyM.outputs(qM, inputs.m().crop(), ofM), keyN.outputs(qN, inputs.n().crop(), ofN));
   }

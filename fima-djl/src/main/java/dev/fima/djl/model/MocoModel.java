@@ -12,6 +12,7 @@ import dev.fima.api.config.PretrainConfig;
 import dev.fima.api.data.FimaInputs;
 import dev.fima.api.data.ViewInputs;
 import dev.fima.djl.backbone.VideoBackbone;
+import dev.fima.djl.nd.StepPhases;
 
 /**
  * The MoCo baseline: RGB-only instance contrast between two windows of a video, with the same
@@ -63,13 +64,17 @@ public final class MocoModel implements PretrainModel {
   @Override
   public FimaOutputs forward(ParameterStore parameterStore, FimaInputs inputs, boolean training) {
     if (training) {
-      encoder.momentumStep();
+      StepPhases.run(StepPhases.MOMENTUM_UPDATE, encoder::momentumStep);
     }
-    NDArray keyM = key(inputs.m(), training);
-    NDArray keyN = key(inputs.n(), training);
+    NDArray keyM = StepPhases.call(StepPhases.KEY_PASSES, () -> key(inputs.m(), training));
+    NDArray keyN = StepPhases.call(StepPhases.KEY_PASSES, () -> key(inputs.n(), training));
+    StepPhases.enter(StepPhases.QUERY_PASSES);
+    NDArray queryM = query(parameterStore, inputs.m(), training);
+    NDArray queryN = query(parameterStore, inputs.n(), training);
+    StepPhases.exit(StepPhases.QUERY_PASSES);
     return new FimaOutputs(
-        new ViewOutputs(query(parameterStore, inputs.m(), training), keyM, inputs.m().crop()),
-        new ViewOutputs(query(parameterStore, inputs.n(), training), keyN, inputs.n().crop()));
+        new ViewOutputs(queryM, keyM, inputs.m().crop()),
+        new ViewOutputs(queryN, keyN, inputs.n().crop()));
   }
 
   private NDArray key(ViewInputs view, boolean training) {

@@ -8,6 +8,7 @@ import dev.fima.djl.loss.FimaLoss;
 import dev.fima.djl.model.FimaOutputs;
 import dev.fima.djl.model.KeyShuffle;
 import dev.fima.djl.model.PretrainModel;
+import dev.fima.djl.nd.StepPhases;
 import dev.fima.djl.parallel.DataParallel;
 import dev.fima.djl.train.Position;
 import dev.fima.djl.train.TrainingStep;
@@ -77,7 +78,9 @@ final class PretrainStep implements TrainingStep<PretrainBatch> {
             ? at.seed(seed, SEED_AUGMENT)
             : at.seed(seed, SEED_AUGMENT, ranks.rank());
     shuffle.reseed(at.seed(seed, SEED_SHUFFLE));
-    FimaInputs inputs = augmenter.augment(batch, augmentSeed, motion);
+    FimaInputs inputs =
+        StepPhases.call(
+            StepPhases.AUGMENTATION, () -> augmenter.augment(batch, augmentSeed, motion));
     FimaOutputs outputs = model.forward(parameters, inputs, true);
     return new Forward(
         loss.compute(outputs), batch.size(), () -> loss.enqueue(outputs, ranks::allGatherRows));

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterServer;
 import ai.djl.training.optimizer.Optimizer;
+import dev.fima.djl.nd.StepPhases;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,9 +146,8 @@ public final class ClippingParameterServer implements ParameterServer {
       }
       double norm;
       try (NDArray stacked = NDArrays.stack(squares);
-          NDArray total = stacked.sum();
-          NDArray wide = total.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)) {
-        norm = Math.sqrt(wide.getDouble());
+          NDArray total = stacked.sum()) {
+        norm = Math.sqrt(StepPhases.toHost(total)[0]);
       }
       squares.close();
       if (!Double.isFinite(norm)) {

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
 import dev.fima.api.config.OptimConfig;
 import java.util.HashMap;
@@ -96,37 +98,53 @@ public final class MomentumSgd extends Optimizer implements AutoCloseable {
 
   @Override
   public void update(String parameterId, NDArray weight, NDArray grad) {
-    try (NDManager scope = manager.newSubManager(weight.getDevice())) {
-      NDArray step = grad.duplicate();
-      step.attach(scope);
-      if (rescaleGrad != 1f) {
-        step.muli(rescaleGrad);
-      }
-      if (clipGrad > 0) {
-        step = step.clip(-clipGrad, clipGrad);
-        step.attach(scope);
-      }
-      float decay = getWeightDecay();
-      if (decay != 0f) {
-        NDArray penalty = weight.mul(decay);
-        penalty.attach(scope);
-        step.addi(penalty);
-      }
-      Map<Device, NDArray> perDevice =
-          buffers.computeIfAbsent(parameterId, k -> new ConcurrentHashMap<>());
-      NDArray buffer = perDevice.get(weight.getDevice());
-      if (buffer == null) {
-        buffer = step.duplicate();
-        buffer.attach(manager);
-        perDevice.put(weight.getDevice(), buffer);
-      } else {
-        buffer.muli(momentum).addi(step);
-      }
-      NDArray delta = buffer.mul(learningRate);
-      delta.attach(scope);
+    // Few libtorch calls and no sub-manager per parameter: the update runs once per parameter and
+    // step, so its Java and JNI cost is paid a hundred times a step. Each temporary is closed
+    // here, since arrays made from the weight would otherwise join its long-lived manager.
+    NDArray step = gradientStep(weight, grad);
+    Map<Device, NDArray> perDevice =
+        buffers.computeIfAbsent(parameterId, k -> new ConcurrentHashMap<>());
+    NDArray buffer = perDevice.get(weight.getDevice());
+    if (buffer == null) {
+      // The step is a fresh array: it becomes the buffer, as PyTorch clones it on the first step.
+      step.attach(manager);
+      perDevice.put(weight.getDevice(), step);
+      buffer = step;
+    } else {
+      buffer.muli(momentum).addi(step);
+      step.close();
+    }
+    try (NDArray delta = buffer.mul(learningRate)) {
       weight.subi(delta);
     }
     zeroGradient(weight);
+  }
+
+  /**
+   * Returns {@code rescale * grad (clipped) + weightDecay * w} as a new array. Without rescaling
+   * and clipping the gradient is not copied first: the decay term is computed, then the gradient
+   * added to it, the same sum bit for bit (floating-point addition is commutative).
+   */
+  private NDArray gradientStep(NDArray weight, NDArray grad) {
+    float decay = getWeightDecay();
+    if (rescaleGrad == 1f && !(clipGrad > 0) && decay != 0f) {
+      return weight.mul(decay).addi(grad);
+    }
+    NDArray step = grad.duplicate();
+    if (rescaleGrad != 1f) {
+      step.muli(rescaleGrad);
+    }
+    if (clipGrad > 0) {
+      NDArray clipped = step.clip(-clipGrad, clipGrad);
+      step.close();
+      step = clipped;
+    }
+    if (decay != 0f) {
+      try (NDArray penalty = weight.mul(decay)) {
+        step.addi(penalty);
+      }
+    }
+    return step;
   }
 
   /**
@@ -207,6 +225,11 @@ public final class MomentumSgd extends Optimizer implements AutoCloseable {
    */
   public static void zeroGradient(NDArray weight) {
     if (!weight.hasGradient()) {
+      return;
+    }
+    if (weight instanceof PtNDArray pt) {
+      // One call: libtorch's zero_() on the gradient, which clears NaN and infinity too.
+      JniUtils.zeroGrad(pt);
       return;
     }
     // set(index, Number) would leave a scalar in the weight's manager on every call; this one is

@@ -20,6 +20,7 @@ import dev.fima.api.jobs.Stoppable;
 import dev.fima.api.jobs.TrainingStoppedException;
 import dev.fima.api.random.Seeds;
 import dev.fima.djl.loss.LossTerms;
+import dev.fima.djl.nd.StepPhases;
 import dev.fima.djl.parallel.DataParallel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -331,8 +332,11 @@ public final class TrainingLoop implements Stoppable {
       Map<String, Double> values;
       int samples;
       boolean skipped;
-      try (NDManager stepManager = epochManager.newSubManager()) {
+      StepPhases.enter(StepPhases.STEP);
+      NDManager stepManager = epochManager.newSubManager();
+      try {
         Engine engine = Engine.getInstance();
+        StepPhases.enter(StepPhases.BOOKKEEPING);
         // Dropout draws from the engine's generator: seeding it per step from the position makes a
         // resumed run repeat the uninterrupted one (the generator is not saved). The ranks of a
         // data-parallel run draw their own masks for their own samples.
@@ -344,33 +348,44 @@ public final class TrainingLoop implements Stoppable {
         ParameterStore parameters = new ParameterStore(stepManager, false);
         parameters.setParameterServer(server, on);
         NDList statisticsBefore = statistics.capture(stepManager);
+        StepPhases.exit(StepPhases.BOOKKEEPING);
         TrainingStep.Forward forward;
         double total;
         try (GradientCollector collector = engine.newGradientCollector()) {
           forward = step.forward(parameters, batch, new TrainingStep.Context(stepManager, at));
           samples = forward.samples();
           values = new LinkedHashMap<>();
-          total = toHost(forward.terms(), values);
+          total = StepPhases.call(StepPhases.READ_VALUES, () -> toHost(forward.terms(), values));
           skipped = !Double.isFinite(total);
           // A rank of a data-parallel run always runs backward: the ranks decide together, from
           // the all-reduced loss, whether the step is skipped.
           if (!skipped || parallel()) {
-            collector.backward(forward.terms().total());
+            StepPhases.run(StepPhases.BACKWARD, () -> collector.backward(forward.terms().total()));
           }
         }
         double norm = Double.NaN;
         if (parallel()) {
-          parameters.updateAllParameters();
           StepReduction reduction = new StepReduction(total, values, stopRequestedHere());
-          norm = server.finishStep(gradients -> reduction.reduce(gradients, stepManager));
+          norm =
+              StepPhases.call(
+                  StepPhases.OPTIMIZER,
+                  () -> {
+                    parameters.updateAllParameters();
+                    return server.finishStep(g -> reduction.reduce(g, stepManager));
+                  });
           total = reduction.total;
           groupStops = reduction.stop;
           skipped = !Double.isFinite(total) || !Double.isFinite(norm);
           values.put(ALLREDUCE_SECONDS, ranks.takeAllReduceSeconds());
           samples *= ranks.worldSize();
         } else if (!skipped) {
-          parameters.updateAllParameters();
-          norm = server.finishStep();
+          norm =
+              StepPhases.call(
+                  StepPhases.OPTIMIZER,
+                  () -> {
+                    parameters.updateAllParameters();
+                    return server.finishStep();
+                  });
           skipped = !Double.isFinite(norm);
         }
         values.put(GRAD_NORM, norm);
@@ -390,6 +405,9 @@ public final class TrainingLoop implements Stoppable {
         if (parallel()) {
           values.put(GATHER_SECONDS, ranks.takeGatherSeconds());
         }
+      } finally {
+        StepPhases.run(StepPhases.RELEASE, stepManager::close);
+        StepPhases.exit(StepPhases.STEP);
       }
       position = at.next(perEpoch);
       return new StepRecord(
@@ -452,9 +470,13 @@ public final class TrainingLoop implements Stoppable {
 
     /** Reports a step, then stops, checkpoints or ends the run as due. */
     private void afterStep(StepRecord record) {
-      for (StepListener l : listeners) {
-        l.onStep(record);
-      }
+      StepPhases.run(
+          StepPhases.LISTENERS,
+          () -> {
+            for (StepListener l : listeners) {
+              l.onStep(record);
+            }
+          });
       consecutiveSkipped = record.skipped() ? consecutiveSkipped + 1 : 0;
       if (consecutiveSkipped >= policy.maxSkippedSteps()) {
         throw diverged();
@@ -576,7 +598,7 @@ public final class TrainingLoop implements Stoppable {
     for (String n : names) {
       scalars.add(onHost(terms.values().get(n)));
     }
-    double[] flat = NDArrays.stack(scalars).toDoubleArray();
+    double[] flat = StepPhases.toHost(NDArrays.stack(scalars));
     for (int i = 0; i < names.size(); i++) {
       values.put(names.get(i), flat[i + 1]);
     }

@@ -44,6 +44,49 @@ class MomentumSgdTest {
     }
   }
 
+  /**
+   * The update is PyTorch's SGD bit for bit, computed here in Java's float arithmetic (IEEE single
+   * precision, each operation rounded, as libtorch's element-wise kernels do): g = grad + wd w, buf
+   * = g then m buf + g, w = w - lr buf, over steps that leave the weight and buffer at awkward
+   * values, and with the update's own temporaries all closed.
+   */
+  @Test
+  void updatesBitForBitAsTheFormulaInFloatArithmetic() {
+    float wd = 1e-4f;
+    float momentum = 0.9f;
+    float lr = 0.03f;
+    float[] w = {0.3141593f, -1.7320508f, 2.7182817f, 1e-3f};
+    float[] buf = new float[w.length];
+    float[][] grads = {
+      {0.123457f, -0.987654f, 3.3333333f, 1e-7f},
+      {-0.5f, 0.0333333f, -2.2222222f, 7.77777f},
+      {1.1111111f, 0.4f, 0.0f, -0.1428571f}
+    };
+    try (NDManager m = NDManager.newBaseManager();
+        MomentumSgd sgd =
+            MomentumSgd.builder().optMomentum(momentum).optWeightDecays(wd).build(m)) {
+      sgd.setLearningRate(lr);
+      NDArray weight = m.create(w.clone());
+      for (int step = 0; step < grads.length; step++) {
+        int before = m.getManagedArrays().size();
+        try (NDArray g = m.create(grads[step])) {
+          sgd.update("w", weight, g);
+        }
+        // The first step keeps one array, the momentum buffer; no step keeps a temporary.
+        assertEquals(
+            before + (step == 0 ? 1 : 0),
+            m.getManagedArrays().size(),
+            "step " + step + " left arrays behind");
+        for (int i = 0; i < w.length; i++) {
+          float d = grads[step][i] + wd * w[i];
+          buf[i] = step == 0 ? d : momentum * buf[i] + d;
+          w[i] = w[i] - lr * buf[i];
+        }
+        assertArrayEquals(w, weight.toFloatArray(), 0f, "step " + step);
+      }
+    }
+  }
+
   @Test
   void clearsTheGradientAfterTheUpdateAsDjlOptimizersDo() {
     try (NDManager m = NDManager.newBaseManager();
