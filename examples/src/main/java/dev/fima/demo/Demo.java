@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -210,16 +211,22 @@ public final class Demo {
     int stage = 2;
     for (Row row : List.of(Row.FIMA, Row.MOCO)) {
       Method method = row == Row.FIMA ? Method.FIMA : Method.MOCO;
-      stage(out, stage++, "pretraining " + describe(config) + " with " + row.label());
-      PretrainConfig pretrain =
-          with(
-              config.pretrain(),
-              Map.of(
-                  "data", data,
-                  "clip", config.clip(),
-                  "backbone", config.backbone(),
-                  "model.method", method,
-                  "run", runIn(config.run(), output.resolve("pretrain-" + row.key()))));
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("data", data);
+      fields.put("clip", config.clip());
+      fields.put("backbone", config.backbone());
+      fields.put("model.method", method);
+      fields.put("run", runIn(config.run(), output.resolve("pretrain-" + row.key())));
+      if (method == Method.MOCO) {
+        // MoCo's loss is its instance term alone: a weight on it would only rescale the learning
+        // rate, so the baseline keeps weight 1 whatever FIMA's instance weight is.
+        fields.put("loss.instanceWeight", 1.0);
+      }
+      PretrainConfig pretrain = with(config.pretrain(), fields);
+      stage(
+          out,
+          stage++,
+          "pretraining " + describe(config) + " with " + row.label() + termWeights(pretrain));
       PretrainResult result = pretrainer.pretrain(pretrain, null);
       pretraining.put(row, result);
       trainingSeconds.put(row, result.seconds());
@@ -366,6 +373,19 @@ public final class Demo {
         + "x"
         + config.clip().crop()
         + ")";
+  }
+
+  /** The loss weights of a FIMA run, so that a user sees a weight other than the reference's. */
+  private static String termWeights(PretrainConfig pretrain) {
+    if (pretrain.model().method() != Method.FIMA) {
+      return "";
+    }
+    return String.format(
+        Locale.ROOT,
+        " (loss weights: instance %s, local %s, dense %s; the reference uses 1 for each)",
+        pretrain.loss().instanceWeight(),
+        pretrain.loss().localWeight(),
+        pretrain.loss().denseWeight());
   }
 
   private static int classesOf(EvalReport report) {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fima.api.ConfigException;
 import dev.fima.api.config.Configs;
 import dev.fima.api.config.DemoConfig;
+import dev.fima.api.config.DiffAugmentConfig;
+import dev.fima.api.config.PretrainConfig;
 import dev.fima.cli.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,6 +117,19 @@ class DemoTest {
     assertTrue(md.contains("| FIMA | "), md);
     assertTrue(md.contains("| chance (3 classes) | 33.3 % |"), md);
     assertTrue(md.contains("- FIMA's linear top-1 at least 10 points above MoCo: "), md);
+    assertTrue(
+        text.contains(
+            "with FIMA (loss weights: instance 0.5, local 1.0, dense 1.0; the reference uses 1"),
+        text);
+    PretrainConfig fima =
+        Configs.load(
+            PretrainConfig.defaults(), out.resolve("pretrain-fima/config.yaml"), List.of());
+    PretrainConfig moco =
+        Configs.load(
+            PretrainConfig.defaults(), out.resolve("pretrain-moco/config.yaml"), List.of());
+    assertEquals(0.5, fima.loss().instanceWeight(), "the demo's FIMA instance weight");
+    assertEquals(1.0, moco.loss().instanceWeight(), "MoCo's only term keeps weight 1");
+    assertEquals(DiffAugmentConfig.noJitter(), fima.augment().diff());
     assertTrue(Files.exists(out.resolve("backbones/fima/backbone.json")));
     assertTrue(Files.exists(out.resolve("ceiling/model/backbone/backbone.json")));
     assertTrue(Files.exists(out.resolve("data/ucfTrainTestlist/classInd.txt")));

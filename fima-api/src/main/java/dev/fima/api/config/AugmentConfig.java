@@ -58,9 +58,15 @@ public record AugmentConfig(
   }
 
   /**
-   * Returns the reference pretraining augmentation, with the per-sample blur sigma fixed; the
-   * difference clips get the reference's independent colour augmentation ({@link
-   * DiffAugmentConfig#reference()}).
+   * Returns the reference pretraining augmentation, with the per-sample blur sigma fixed, and one
+   * deviation: the difference clips get grayscale, blur and normalisation but no photometric jitter
+   * ({@link DiffAugmentConfig#noJitter()}). The reference's jittered difference clips ({@code
+   * augment.diff=reference}) made the motion terms collapse in every cell of the measured grid
+   * (BENCHMARKS.md, "Motion terms": class-token predictions at cosine 1.00, the local term at its
+   * chance value, linear top-1 13.75-20.0 % against a random floor of 15.0 % on seed 1), where
+   * without the jitter the local term fell below chance and the probe rose (30.0 / 13.75 / 47.5 %
+   * on seeds 1-3, floor 15.0 / 12.5 / 21.25 %). Jitter shifts a whole difference clip by more than
+   * its motion changes it, so the decoder's best prediction is the mean target.
    *
    * @return the defaults
    */
@@ -80,6 +86,6 @@ public record AugmentConfig(
         2.0,
         true,
         DiffMode.WRAP,
-        DiffAugmentConfig.reference());
+        DiffAugmentConfig.noJitter());
   }
 }

@@ -17,9 +17,9 @@ class DiffAugmentConfigTest {
   @TempDir Path dir;
 
   @Test
-  void theDefaultIsTheReferenceAndPrintsAsFields() {
+  void theDefaultDropsOnlyThePhotometricJitterAndPrintsAsFields() {
     PretrainConfig defaults = PretrainConfig.defaults();
-    assertEquals(new DiffAugmentConfig(true, true, true, true, false), defaults.augment().diff());
+    assertEquals(new DiffAugmentConfig(false, true, true, true, false), defaults.augment().diff());
     String yaml = Configs.toYaml(defaults);
     assertTrue(yaml.contains("shareRgbDraw: false"), yaml);
     assertEquals(defaults, Configs.load(PretrainConfig.defaults(), null, List.of()));
@@ -40,11 +40,11 @@ class DiffAugmentConfigTest {
   void onePartCanBeSwitchedAloneInAnOverrideOrAFile() throws IOException {
     PretrainConfig c =
         Configs.load(PretrainConfig.defaults(), null, List.of("augment.diff.blur=false"));
-    assertEquals(new DiffAugmentConfig(true, true, false, true, false), c.augment().diff());
+    assertEquals(new DiffAugmentConfig(false, true, false, true, false), c.augment().diff());
     Path file = dir.resolve("run.yaml");
-    Files.writeString(file, "augment:\n  diff:\n    jitter: false\n");
+    Files.writeString(file, "augment:\n  diff:\n    jitter: true\n");
     c = Configs.load(PretrainConfig.defaults(), file, List.of("augment.diff.normalize=false"));
-    assertEquals(new DiffAugmentConfig(false, true, true, false, false), c.augment().diff());
+    assertEquals(new DiffAugmentConfig(true, true, true, false, false), c.augment().diff());
     assertEquals(DiffAugmentConfig.reference(), DiffAugmentConfig.preset(" Reference"));
   }
 
